@@ -1,0 +1,86 @@
+# thinvm: the one entry point.
+#
+#   make            module (against the installed Debian kernel headers) and
+#                   the userspace parts
+#   make check      unit tests and every emulated-host lane; ends with
+#                   "N passed, N failed, N skipped"
+#   make demo       boots an emulated SVM host and shows thinvm at work
+#   make install    module, binaries, systemd files, man pages
+#                   (DESTDIR and PREFIX honoured)
+#
+# Missing Debian packages are installed first by scripts/deps.sh.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := build
+
+# Resolved when first used, after scripts/deps.sh has installed the headers.
+KVER = $(shell scripts/kver.sh)
+KDIR = /lib/modules/$(KVER)/build
+
+CC ?= cc
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -Wformat=2
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude -Ilib
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+VMTEST_LIB := $(BUILD)/tests/vm/lib/vmtest.o
+VMPROG_SRCS := $(wildcard tests/vm/progs/*.c)
+VMPROGS := $(VMPROG_SRCS:tests/vm/progs/%.c=$(BUILD)/vmprogs/%)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_BIN := $(BUILD)/unit-tests
+# Decision logic shared with the module, compiled for the unit tests.
+SHARED_KMOD_SRCS := kmod/hwcaps.c
+
+.PHONY: all deps module userspace vmprogs unit check demo install clean
+all: deps module userspace
+
+deps:
+	@scripts/deps.sh
+
+module: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 modules
+
+userspace: deps vmprogs $(UNIT_BIN)
+
+vmprogs: $(VMPROGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@mkdir -p $(BUILD)/deps
+	$(CC) $(CFLAGS) -Itests/vm/lib -MMD -MP -MF $(BUILD)/deps/$(notdir $@).d \
+		-o $@ $< $(VMTEST_LIB) $(LIB_OBJS)
+
+$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ikmod -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
+		$(LIB_OBJS) -lcriterion
+
+unit: deps $(UNIT_BIN)
+	$(UNIT_BIN)
+
+check: all
+	tests/check.sh
+
+demo: all
+	tests/demo.sh
+
+install: all
+	install -D -m 0644 kmod/thinvm.ko \
+		$(DESTDIR)/lib/modules/$(KVER)/extra/thinvm.ko
+	install -D -m 0644 systemd/thinvm-modules-load.conf \
+		$(DESTDIR)$(PREFIX)/lib/modules-load.d/thinvm.conf
+	install -D -m 0644 man/thinvm.4 $(DESTDIR)$(PREFIX)/share/man/man4/thinvm.4
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hardware virtualization is on in every online CPU exactly while at least
+ * one VM exists: the first VM turns it on everywhere, the last one turns it
+ * off, so thinvm and another hypervisor (KVM) can take turns on one host.
+ *
+ * Locking: cpus_read_lock() then virt_lock. Holding off CPU hotplug while
+ * turning virtualization on everywhere matters: a CPU being onlined is in
+ * cpu_online_mask before its ONLINE callback runs, so on_each_cpu() could
+ * otherwise reach it before the callback has checked it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/reboot.h>
+#include <linux/smp.h>
+#include <linux/syscore_ops.h>
+
+#include "thinvm.h"
+
+static DEFINE_MUTEX(virt_lock);
+static unsigned int virt_users;		/* VMs alive */
+static bool virt_rebooting;		/* no more enabling once set */
+static enum cpuhp_state virt_cpuhp_state;
+
+static DEFINE_PER_CPU(bool, virt_on);
+static DEFINE_PER_CPU(int, virt_err);
+static struct cpumask virt_cpus;	/* mirror of virt_on, for sysfs */
+
+const struct cpumask *thinvm_virt_cpus(void)
+{
+	return &virt_cpus;
+}
+
+unsigned int thinvm_virt_users(void)
+{
+	return READ_ONCE(virt_users);
+}
+
+/* On the calling CPU, IRQs off. Records the outcome in virt_err. */
+static void virt_enable_this_cpu(void *unused)
+{
+	int r = 0;
+
+	if (!this_cpu_read(virt_on)) {
+		r = thinvm_backend->enable_cpu();
+		if (!r) {
+			this_cpu_write(virt_on, true);
+			cpumask_set_cpu(smp_processor_id(), &virt_cpus);
+		}
+	}
+	this_cpu_write(virt_err, r);
+}
+
+static void virt_disable_this_cpu(void *unused)
+{
+	if (!this_cpu_read(virt_on))
+		return;
+	thinvm_backend->disable_cpu();
+	this_cpu_write(virt_on, false);
+	cpumask_clear_cpu(smp_processor_id(), &virt_cpus);
+}
+
+static void virt_log_failure(unsigned int cpu, int err)
+{
+	if (err == -EBUSY)
+		pr_err("CPU%u: virtualization is already in use (%s set): another hypervisor, such as KVM with a VM running, owns it; VM creation refused\n",
+		       cpu, thinvm_backend->owner_bit);
+	else
+		pr_err("CPU%u: could not turn virtualization on (error %d); VM creation refused\n",
+		       cpu, err);
+}
+
+static int virt_enable_all(void)
+{
+	unsigned int cpu;
+	int r = 0;
+
+	on_each_cpu(virt_enable_this_cpu, NULL, 1);
+	for_each_online_cpu(cpu) {
+		int err = per_cpu(virt_err, cpu);
+
+		if (!err)
+			continue;
+		virt_log_failure(cpu, err);
+		if (!r || err == -EBUSY)
+			r = err;
+	}
+	if (r)
+		on_each_cpu(virt_disable_this_cpu, NULL, 1);
+	return r;
+}
+
+int thinvm_virt_get(void)
+{
+	int r = 0;
+
+	cpus_read_lock();
+	mutex_lock(&virt_lock);
+	if (virt_rebooting)
+		r = -EBUSY;
+	else if (!virt_users)
+		r = virt_enable_all();
+	if (!r)
+		virt_users++;
+	mutex_unlock(&virt_lock);
+	cpus_read_unlock();
+	return r;
+}
+
+void thinvm_virt_put(void)
+{
+	cpus_read_lock();
+	mutex_lock(&virt_lock);
+	if (!--virt_users)
+		on_each_cpu(virt_disable_this_cpu, NULL, 1);
+	mutex_unlock(&virt_lock);
+	cpus_read_unlock();
+}
+
+/*
+ * Runs on @cpu as it comes online. A CPU that lacks what thinvm needs is
+ * refused (-EIO) so that no VM can ever be scheduled onto it; one that
+ * arrives while VMs exist gets virtualization turned on first.
+ */
+static int virt_cpu_online(unsigned int cpu)
+{
+	const char *why = thinvm_backend->cpu_missing();
+	int r = 0;
+
+	if (why) {
+		pr_err("CPU%u: refusing to bring it online: %s\n", cpu, why);
+		return -EIO;
+	}
+	mutex_lock(&virt_lock);
+	if (virt_users && !virt_rebooting) {
+		local_irq_disable();
+		virt_enable_this_cpu(NULL);
+		local_irq_enable();
+		r = this_cpu_read(virt_err);
+		if (r) {
+			virt_log_failure(cpu, r);
+			pr_err("CPU%u: refusing to bring it online while VMs exist\n",
+			       cpu);
+			r = -EIO;
+		}
+	}
+	mutex_unlock(&virt_lock);
+	return r;
+}
+
+static int virt_cpu_offline(unsigned int cpu)
+{
+	mutex_lock(&virt_lock);
+	local_irq_disable();
+	virt_disable_this_cpu(NULL);
+	local_irq_enable();
+	mutex_unlock(&virt_lock);
+	return 0;
+}
+
+/*
+ * Reboot, halt and power-off: leave VMX/SVM off everywhere for the firmware
+ * or the next kernel. Crash and emergency kexec are covered by the kernel's
+ * own emergency VMXOFF/SVM disable.
+ */
+static int virt_reboot(struct notifier_block *nb, unsigned long action,
+		       void *unused)
+{
+	mutex_lock(&virt_lock);
+	virt_rebooting = true;
+	on_each_cpu(virt_disable_this_cpu, NULL, 1);
+	mutex_unlock(&virt_lock);
+	pr_info("virtualization off on all CPUs for reboot/shutdown\n");
+	return NOTIFY_OK;
+}
+
+static struct notifier_block virt_reboot_nb = {
+	.notifier_call = virt_reboot,
+};
+
+/*
+ * Suspend: the other CPUs have gone through virt_cpu_offline() already; this
+ * runs on the last one with IRQs off, so virt_users cannot change.
+ */
+static int virt_suspend(void)
+{
+	if (virt_users)
+		virt_disable_this_cpu(NULL);
+	return 0;
+}
+
+static void virt_resume(void)
+{
+	if (!virt_users)
+		return;
+	virt_enable_this_cpu(NULL);
+	if (this_cpu_read(virt_err))
+		virt_log_failure(smp_processor_id(), this_cpu_read(virt_err));
+}
+
+static struct syscore_ops virt_syscore_ops = {
+	.suspend = virt_suspend,
+	.resume = virt_resume,
+};
+
+int thinvm_virt_init(void)
+{
+	int r;
+
+	/* Calls virt_cpu_online() on every online CPU: the load-time check. */
+	r = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "thinvm/virt:online",
+			      virt_cpu_online, virt_cpu_offline);
+	if (r < 0)
+		return r;
+	virt_cpuhp_state = r;
+	register_reboot_notifier(&virt_reboot_nb);
+	register_syscore_ops(&virt_syscore_ops);
+	return 0;
+}
+
+void thinvm_virt_exit(void)
+{
+	unregister_syscore_ops(&virt_syscore_ops);
+	unregister_reboot_notifier(&virt_reboot_nb);
+	cpuhp_remove_state(virt_cpuhp_state);
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Intel VMX: turning it on and off per CPU. CR4.VMXE allows VMXON, and VMXON
+ * takes a per-CPU region stamped with the VMCS revision identifier.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <asm/asm.h>
+#include <asm/msr.h>
+#include <asm/msr-index.h>
+#include <asm/perf_event.h>
+#include <asm/processor.h>
+#include <asm/tlbflush.h>
+
+#include "../hwcaps.h"
+#include "../thinvm.h"
+
+static DEFINE_PER_CPU(struct page *, vmxon_page);
+
+static const char *vmx_read_caps(struct thinvm_vmx_caps *caps)
+{
+	caps->leaf1_ecx = cpuid_ecx(1);
+	if (!(caps->leaf1_ecx & BIT(5)))
+		return NULL;
+	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &caps->feature_control) ||
+	    rdmsrl_safe(MSR_IA32_VMX_BASIC, &caps->basic) ||
+	    rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS, &caps->procbased))
+		return "VMX capability MSRs are not readable";
+	if (!(caps->procbased >> 32 & BIT(31)))
+		return NULL;
+	if (rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &caps->procbased2))
+		return "IA32_VMX_PROCBASED_CTLS2 is not readable";
+	/* EPT_VPID_CAP exists only if EPT or VPID may be enabled. */
+	if (caps->procbased2 >> 32 & (BIT(1) | BIT(5)) &&
+	    rdmsrl_safe(MSR_IA32_VMX_EPT_VPID_CAP, &caps->ept_vpid_cap))
+		return "IA32_VMX_EPT_VPID_CAP is not readable";
+	return NULL;
+}
+
+static const char *vmx_cpu_missing(void)
+{
+	struct thinvm_vmx_caps caps = {};
+	const char *why = vmx_read_caps(&caps);
+
+	return why ? why : thinvm_vmx_missing(&caps);
+}
+
+static void vmx_free_pages(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(vmxon_page, cpu))
+			__free_page(per_cpu(vmxon_page, cpu));
+		per_cpu(vmxon_page, cpu) = NULL;
+	}
+}
+
+static int vmx_setup(void)
+{
+	u64 basic;
+	int cpu;
+
+	/* Every online CPU passed vmx_cpu_missing(), so this is readable. */
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	for_each_possible_cpu(cpu) {
+		struct page *page = alloc_pages_node(cpu_to_node(cpu),
+						     GFP_KERNEL | __GFP_ZERO, 0);
+
+		if (!page) {
+			vmx_free_pages();
+			return -ENOMEM;
+		}
+		*(u32 *)page_address(page) = thinvm_vmx_revision(basic);
+		per_cpu(vmxon_page, cpu) = page;
+	}
+	return 0;
+}
+
+static int vmxon(u64 pa)
+{
+	asm goto("1: vmxon %[pa]\n\t"
+		 "jna %l[fail]\n\t"
+		 _ASM_EXTABLE(1b, %l[fail])
+		 : : [pa] "m" (pa) : "cc", "memory" : fail);
+	return 0;
+fail:
+	return -EIO;
+}
+
+static int vmx_enable_cpu(void)
+{
+	int r;
+
+	if (__read_cr4() & X86_CR4_VMXE)
+		return -EBUSY;
+	/* Intel PT must not trace in VMX operation where it cannot. */
+	intel_pt_handle_vmx(1);
+	cr4_set_bits(X86_CR4_VMXE);
+	r = vmxon(page_to_phys(this_cpu_read(vmxon_page)));
+	if (r) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		intel_pt_handle_vmx(0);
+		pr_err("CPU%d: VMXON failed\n", raw_smp_processor_id());
+	}
+	return r;
+}
+
+static void vmx_disable_cpu(void)
+{
+	asm goto("1: vmxoff\n\t"
+		 _ASM_EXTABLE(1b, %l[fault])
+		 : : : "cc", "memory" : fault);
+fault:
+	cr4_clear_bits(X86_CR4_VMXE);
+	intel_pt_handle_vmx(0);
+}
+
+static bool vmx_hw_enabled(void)
+{
+	return __read_cr4() & X86_CR4_VMXE;
+}
+
+const struct thinvm_backend thinvm_vmx = {
+	.name = "vmx",
+	.owner_bit = "CR4.VMXE",
+	.cpu_missing = vmx_cpu_missing,
+	.setup = vmx_setup,
+	.unsetup = vmx_free_pages,
+	.enable_cpu = vmx_enable_cpu,
+	.disable_cpu = vmx_disable_cpu,
+	.hw_enabled = vmx_hw_enabled,
+};

@@ -1,0 +1,98 @@
+#!/bin/sh
+# make check: the unit tests, then every emulated-host lane. Prints one line
+# per test and ends with "N passed, N failed, N skipped"; exits non-zero if
+# anything failed. Output of each tier is kept under build/check/.
+set -u
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=$root/build/check
+rm -rf "$out"
+mkdir -p "$out"
+results=$out/results.txt
+: >"$results"
+
+# Lanes 1 and 2 boot with this; panic on any oops or WARN, no reboot.
+CMDLINE_BASE="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1"
+
+add() { echo "$*" >>"$results"; }
+tier() { echo "== $*"; }
+
+run_unit() {
+	tier "unit tests (Criterion)"
+	if ! build/unit-tests --tap="$out/unit.tap" >"$out/unit.log" 2>&1; then
+		grep -q '^not ok' "$out/unit.tap" 2>/dev/null ||
+			add "FAIL unit/run: build/unit-tests failed (see $out/unit.log)"
+	fi
+	# Criterion TAP: "ok - suite::test (t)", "not ok - ...", "... # SKIP why"
+	awk '
+		/^ok - .*# SKIP/ { sub(/^ok - /, ""); n = $1; sub(/^[^#]*# SKIP */, "");
+				   print "SKIP unit/" n ": " $0; next }
+		/^ok - / { print "PASS unit/" $3; next }
+		/^not ok - / { print "FAIL unit/" $4 ": see build/check/unit.tap" }
+	' "$out/unit.tap" >>"$results" 2>/dev/null
+}
+
+# After a lane that completed, the console must show the reboot notifier
+# turning virtualization off (init powers off with a VM open).
+check_reboot_line() { # LANE DIR
+	grep -qx "END $1" "$2/result.txt.clean" 2>/dev/null || return 0
+	if grep -q 'thinvm: virtualization off on all CPUs for reboot/shutdown' "$2/console.log"; then
+		add "PASS $1/reboot-turns-virt-off"
+	else
+		add "FAIL $1/reboot-turns-virt-off: no reboot line from thinvm on the console"
+	fi
+}
+
+run_lane_svm() {
+	tier "lane 1: SVM under QEMU"
+	rc=0
+	tests/vm/qemu/boot.sh --kernel "$kdir/vmlinuz" --initrd "$out/initramfs.cpio" \
+		--cmdline "$CMDLINE_BASE thinvm_lane=svm" --out "$out/svm" \
+		--timeout 300 || rc=$?
+	tests/vm/collect.sh svm "$out/svm" "$rc" >>"$results"
+	check_reboot_line svm "$out/svm"
+}
+
+run_lane_vmx() {
+	tier "lane 2: VMX under Bochs"
+	rc=0
+	tests/vm/bochs/boot.sh --kernel-dir "$kdir" --initrd "$out/initramfs.cpio" \
+		--cmdline "$CMDLINE_BASE cryptomgr.notests rodata=off mitigations=off thinvm_lane=vmx" \
+		--out "$out/vmx" --timeout 600 || rc=$?
+	tests/vm/collect.sh vmx "$out/vmx" "$rc" >>"$results"
+	check_reboot_line vmx "$out/vmx"
+}
+
+run_lane_systemd() {
+	tier "lane 3: systemd root under QEMU"
+	rm -rf "$out/destdir"
+	if ! make -s install DESTDIR="$out/destdir" PREFIX=/usr >"$out/install.log" 2>&1; then
+		add "FAIL systemd/install: make install DESTDIR failed (see $out/install.log)"
+		return
+	fi
+	rc=0
+	tests/vm/systemd/boot.sh --kernel-dir "$kdir" --destdir "$out/destdir" \
+		--out "$out/systemd" --timeout 600 || rc=$?
+	tests/vm/collect.sh systemd "$out/systemd" "$rc" >>"$results"
+}
+
+start=$(date +%s)
+run_unit
+if kdir=$(scripts/kernel.sh) &&
+	tests/vm/mkinitramfs.sh "$kdir" kmod/thinvm.ko build/vmprogs "$out/initramfs.cpio"; then
+	run_lane_svm
+	run_lane_vmx
+	run_lane_systemd
+else
+	add "FAIL setup: could not fetch the kernel or build the initramfs"
+fi
+
+echo "== results (logs in build/check/)"
+cat "$results"
+pass=$(grep -c '^PASS ' "$results")
+fail=$(grep -c '^FAIL ' "$results")
+skip=$(grep -c '^SKIP ' "$results")
+echo "make check took $(( $(date +%s) - start )) s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]

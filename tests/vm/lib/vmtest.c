@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+
+#define MSR_EFER 0xc0000080
+#define EFER_SVME (1ULL << 12)
+
+void vt_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	printf("%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (errno)
+		printf(" (errno %d, %s)", errno, strerror(errno));
+	printf("\n");
+	exit(1);
+}
+
+void vt_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	exit(KSFT_SKIP);
+}
+
+void vt_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
+void vt_read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	TEST_ASSERT(f, "cannot open %s", path);
+	if (!fgets(buf, (int)size, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+struct cpuset vt_read_cpulist(const char *path)
+{
+	struct cpuset set;
+	char buf[4096];
+
+	vt_read_line(path, buf, sizeof(buf));
+	errno = 0;
+	TEST_ASSERT(!cpulist_parse(buf, &set), "%s: not a cpulist: \"%s\"",
+		    path, buf);
+	return set;
+}
+
+struct cpuset vt_online_cpus(void)
+{
+	return vt_read_cpulist("/sys/devices/system/cpu/online");
+}
+
+struct cpuset vt_enabled_cpus(void)
+{
+	return vt_read_cpulist(THINVM_SYSFS "/enabled_cpus");
+}
+
+struct cpuset vt_hw_enabled_cpus(void)
+{
+	return vt_read_cpulist(THINVM_DEBUGFS "/hw_enabled_cpus");
+}
+
+const char *vt_vendor(void)
+{
+	static char vendor[16];
+
+	if (!vendor[0])
+		vt_read_line(THINVM_SYSFS "/vendor", vendor, sizeof(vendor));
+	return vendor;
+}
+
+/* EFER.SVME of @cpu through msr.ko: -1 if that path is not available. */
+static int msr_svme(unsigned int cpu)
+{
+	char path[64];
+	uint64_t efer;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/dev/cpu/%u/msr", cpu);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = pread(fd, &efer, sizeof(efer), MSR_EFER);
+	close(fd);
+	if (n != sizeof(efer))
+		return -1;
+	return !!(efer & EFER_SVME);
+}
+
+static void expect_set(const char *source, const struct cpuset *got,
+		       const struct cpuset *want, const char *what)
+{
+	char g[256], w[256];
+
+	if (cpuset_equal(got, want))
+		return;
+	cpulist_format(got, g, sizeof(g));
+	cpulist_format(want, w, sizeof(w));
+	errno = 0;
+	vt_fail(__FILE__, __LINE__, "%s: %s says CPUs \"%s\", expected \"%s\"",
+		what, source, g, w);
+}
+
+void vt_expect_virt(bool on, const char *what)
+{
+	struct cpuset online = vt_online_cpus(), none = { 0 };
+	const struct cpuset *want = on ? &online : &none;
+	struct cpuset got;
+
+	got = vt_enabled_cpus();
+	expect_set(THINVM_SYSFS "/enabled_cpus", &got, want, what);
+	got = vt_hw_enabled_cpus();
+	expect_set("the hardware (debugfs hw_enabled_cpus)", &got, want, what);
+	if (strcmp(vt_vendor(), "svm"))
+		return;
+	for (unsigned int cpu = 0; cpu < CPULIST_MAX_CPUS; cpu++) {
+		int svme;
+
+		if (!cpuset_has(&online, cpu))
+			continue;
+		svme = msr_svme(cpu);
+		if (svme < 0)
+			return;
+		errno = 0;
+		TEST_ASSERT(svme == on, "%s: EFER.SVME of CPU%u read via msr.ko is %d",
+			    what, cpu, svme);
+	}
+}
+
+int vt_create_vm(const char *dev)
+{
+	int sys = open(dev, O_RDWR | O_CLOEXEC), vm;
+
+	TEST_ASSERT(sys >= 0, "open %s", dev);
+	vm = ioctl(sys, KVM_CREATE_VM, 0);
+	TEST_ASSERT(vm >= 0, "KVM_CREATE_VM on %s", dev);
+	close(sys);
+	return vm;
+}
+
+bool vt_kernel_log_has(const char *needle)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf;
+	bool found;
+	int n;
+
+	TEST_ASSERT(size > 0, "klogctl size");
+	buf = calloc(1, (size_t)size + 1);
+	TEST_ASSERT(buf, "calloc");
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	TEST_ASSERT(n >= 0, "klogctl read");
+	buf[n] = '\0';
+	found = strstr(buf, needle) != NULL;
+	free(buf);
+	return found;
+}

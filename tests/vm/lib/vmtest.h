@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A small library for the tests that run inside an emulated host, in the
+ * manner of KVM's selftests: a test exits 0 to pass, KSFT_SKIP (4) to skip
+ * when the lane lacks something, anything else to fail; its last line of
+ * output is the reason the runner shows.
+ */
+#ifndef THINVM_VMTEST_H
+#define THINVM_VMTEST_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cpulist.h"
+
+#define KSFT_SKIP 4
+
+#define THINVM_DEV "/dev/thinvm"
+#define THINVM_SYSFS "/sys/kernel/thinvm"
+#define THINVM_DEBUGFS "/sys/kernel/debug/thinvm"
+
+void vt_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
+void vt_skip(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+void vt_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define TEST_ASSERT(cond, ...)						\
+	do {								\
+		if (!(cond))						\
+			vt_fail(__FILE__, __LINE__, __VA_ARGS__);	\
+	} while (0)
+
+/* Skip, with the reason, when the lane cannot run the test. */
+#define TEST_REQUIRE(cond, ...)						\
+	do {								\
+		if (!(cond))						\
+			vt_skip(__VA_ARGS__);				\
+	} while (0)
+
+/* The first line of @path, without its newline; fails the test if unreadable. */
+void vt_read_line(const char *path, char *buf, size_t size);
+struct cpuset vt_read_cpulist(const char *path);
+
+struct cpuset vt_online_cpus(void);
+/* The CPUs where thinvm says virtualization is on (sysfs). */
+struct cpuset vt_enabled_cpus(void);
+/* The CPUs where the hardware has it on, whoever turned it on (debugfs). */
+struct cpuset vt_hw_enabled_cpus(void);
+/* "svm" or "vmx" */
+const char *vt_vendor(void);
+
+/*
+ * Check that virtualization is on in every online CPU (@on) or in none, by
+ * thinvm's bookkeeping and by the hardware (and, on SVM where msr.ko is
+ * loaded, EFER.SVME read through /dev/cpu/N/msr, a path independent of
+ * thinvm). @what names the moment for failure messages.
+ */
+void vt_expect_virt(bool on, const char *what);
+
+/* Open @dev and create a VM on it; returns the VM fd or fails the test. */
+int vt_create_vm(const char *dev);
+
+/* Whether the kernel log contains @needle (reads the whole ring buffer). */
+bool vt_kernel_log_has(const char *needle);
+
+#endif

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Build the initramfs of lanes 1 and 2: busybox, thinvm.ko, the stock modules
+# the tests load, the test programs (with their shared libraries) and init.sh.
+# Usage: mkinitramfs.sh KERNEL_DIR THINVM_KO PROGS_DIR OUTPUT
+set -eu
+
+kdir=$1 ko=$2 progs=$3 out=$4
+here=$(cd "$(dirname "$0")" && pwd)
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/proc" "$stage/sys" "$stage/dev" \
+	"$stage/tmp" "$stage/lib/thinvm" "$stage/lib/stock" "$stage/tests"
+cp /bin/busybox "$stage/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
+done
+cp "$here/init.sh" "$stage/init"
+cp "$ko" "$stage/lib/thinvm/thinvm.ko"
+
+for m in msr irqbypass kvm ccp kvm-amd kvm-intel; do
+	f=$(find "$kdir/modules/kernel" -name "$m.ko*" | head -n1)
+	[ -n "$f" ] || { echo "mkinitramfs: stock module $m not found" >&2; exit 1; }
+	cp "$f" "$stage/lib/stock/"
+done
+
+for p in "$progs"/*; do
+	case $(basename "$p") in
+	test_*) cp "$p" "$stage/tests/" ;;
+	*) cp "$p" "$stage/bin/" ;;
+	esac
+done
+# The shared libraries the programs link against, at the same paths.
+for lib in $(ldd "$progs"/* 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+	mkdir -p "$stage$(dirname "$lib")"
+	cp -L "$lib" "$stage$lib"
+done
+# The 64-bit loader is looked up through /lib64 on Debian.
+if [ -d "$stage/lib/x86_64-linux-gnu" ] && [ ! -e "$stage/lib64" ]; then
+	mkdir -p "$stage/lib64"
+	ln -sf ../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$stage/lib64/ld-linux-x86-64.so.2"
+fi
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,18 @@
+#!/bin/sh
+# thinvm was loaded at boot by systemd-modules-load.service from modules-load.d.
+fail() { echo "$*"; exit 1; }
+unit=systemd-modules-load.service
+echo "+ grep -l thinvm modules-load.d"
+grep -lxs thinvm /etc/modules-load.d/*.conf /run/modules-load.d/*.conf \
+	/usr/lib/modules-load.d/*.conf || fail "no modules-load.d file names thinvm"
+echo "+ systemctl show $unit"
+state=$(systemctl show -p ActiveState -p Result --value "$unit" | paste -sd' ' -)
+echo "$state"
+[ "$state" = "active success" ] || fail "$unit is '$state', want 'active success'"
+echo "+ journalctl -u $unit"
+journalctl -b -o cat --no-pager -u "$unit"
+journalctl -b -o cat --no-pager -u "$unit" | grep -q "^Inserted module 'thinvm'" ||
+	fail "$unit did not insert thinvm"
+echo "+ grep thinvm /proc/modules"
+grep '^thinvm ' /proc/modules || fail "thinvm is not in /proc/modules"
+echo "thinvm loaded by $unit"
