@@ -22,13 +22,16 @@ CC ?= cc
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -Wformat=2
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude -Ilib
+CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude/uapi -Iinclude -Ilib
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 VMTEST_LIB := $(BUILD)/tests/vm/lib/vmtest.o
 VMPROG_SRCS := $(wildcard tests/vm/progs/*.c)
 VMPROGS := $(VMPROG_SRCS:tests/vm/progs/%.c=$(BUILD)/vmprogs/%)
+CLI_SRCS := $(wildcard cli/*.c)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+VMCTL := $(BUILD)/vmctl
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/unit-tests
 # Decision logic shared with the module, compiled for the unit tests.
@@ -43,7 +46,7 @@ deps:
 module: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 modules
 
-userspace: deps vmprogs $(UNIT_BIN)
+userspace: deps $(VMCTL) vmprogs $(UNIT_BIN)
 
 vmprogs: $(VMPROGS)
 
@@ -57,10 +60,14 @@ $(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -Itests/vm/lib -MMD -MP -MF $(BUILD)/deps/$(notdir $@).d \
 		-o $@ $< $(VMTEST_LIB) $(LIB_OBJS)
 
-$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(LIB_OBJS)
+$(VMCTL): $(CLI_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^
+
+# Everything but main() of vmctl is unit-tested.
+$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
-		$(LIB_OBJS) -lcriterion
+		$(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) -lcriterion
 
 unit: deps $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -74,9 +81,11 @@ demo: all
 install: all
 	install -D -m 0644 kmod/thinvm.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/extra/thinvm.ko
+	install -D -m 0755 $(VMCTL) $(DESTDIR)$(PREFIX)/bin/vmctl
 	install -D -m 0644 systemd/thinvm-modules-load.conf \
 		$(DESTDIR)$(PREFIX)/lib/modules-load.d/thinvm.conf
 	install -D -m 0644 man/thinvm.4 $(DESTDIR)$(PREFIX)/share/man/man4/thinvm.4
+	install -D -m 0644 man/vmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
 
 clean:

@@ -80,7 +80,8 @@ run_lane_systemd() {
 start=$(date +%s)
 run_unit
 if kdir=$(scripts/kernel.sh) &&
-	tests/vm/mkinitramfs.sh "$kdir" kmod/thinvm.ko build/vmprogs "$out/initramfs.cpio"; then
+	tests/vm/mkinitramfs.sh "$kdir" kmod/thinvm.ko build/vmprogs build/vmctl \
+		"$out/initramfs.cpio"; then
 	run_lane_svm
 	run_lane_vmx
 	run_lane_systemd

@@ -24,6 +24,11 @@ report() { # STATUS NAME [REASON]
 
 echo "=== thinvm lane $lane: $(uname -r), $(nproc) CPUs"
 
+if grep -q 'thinvm_mode=demo' /proc/cmdline; then
+	/demo.sh
+	poweroff -f
+fi
+
 # The stock modules a lane needs: msr.ko for reading EFER from userspace,
 # the KVM stack as the other hypervisor of the EBUSY test.
 case "$lane" in

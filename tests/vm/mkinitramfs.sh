@@ -1,10 +1,10 @@
 #!/bin/sh
 # Build the initramfs of lanes 1 and 2: busybox, thinvm.ko, the stock modules
 # the tests load, the test programs (with their shared libraries) and init.sh.
-# Usage: mkinitramfs.sh KERNEL_DIR THINVM_KO PROGS_DIR OUTPUT
+# Usage: mkinitramfs.sh KERNEL_DIR THINVM_KO PROGS_DIR VMCTL OUTPUT
 set -eu
 
-kdir=$1 ko=$2 progs=$3 out=$4
+kdir=$1 ko=$2 progs=$3 vmctl=$4 out=$5
 here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -16,6 +16,8 @@ for applet in $(/bin/busybox --list); do
 	[ -e "$stage/bin/$applet" ] || ln -s busybox "$stage/bin/$applet"
 done
 cp "$here/init.sh" "$stage/init"
+cp "$here/demo-guest.sh" "$stage/demo.sh"
+cp "$vmctl" "$stage/bin/vmctl"
 cp "$ko" "$stage/lib/thinvm/thinvm.ko"
 
 for m in msr irqbypass kvm ccp kvm-amd kvm-intel; do
@@ -31,7 +33,7 @@ for p in "$progs"/*; do
 	esac
 done
 # The shared libraries the programs link against, at the same paths.
-for lib in $(ldd "$progs"/* 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+for lib in $(ldd "$progs"/* "$vmctl" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
 	mkdir -p "$stage$(dirname "$lib")"
 	cp -L "$lib" "$stage$lib"
 done

@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <linux/thinvm.h>
+
 #include "cpulist.h"
 
 #define KSFT_SKIP 4
 
-#define THINVM_DEV "/dev/thinvm"
-#define THINVM_SYSFS "/sys/kernel/thinvm"
+#define THINVM_DEV THINVM_DEVICE_PATH
+#define THINVM_SYSFS THINVM_SYSFS_DIR
 #define THINVM_DEBUGFS "/sys/kernel/debug/thinvm"
 
 void vt_fail(const char *file, int line, const char *fmt, ...)

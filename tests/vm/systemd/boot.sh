@@ -16,7 +16,7 @@
 #
 # The root: the cached mmdebstrap tarball (mkroot.sh), then the DESTDIR, then
 # overlay/ of this folder; the stock modules listed in ./modules and those the
-# DESTDIR's modules depend on; depmod; the units listed in ./enable enabled.
+# DESTDIR's modules depend on; depmod; the units of ./units enabled or masked.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -101,11 +101,14 @@ while [ -n "$(echo $want)" ]; do
 done
 depmod -b "$root" "$kver"
 
-# Units.
-for u in $(sed 's/#.*//' "$here/enable" | awk 'NF { print $1 }'); do
-	chroot "$root" systemctl enable "$u" 2>&1 | sed 's/^/boot: /' >&2
-	chroot "$root" systemctl is-enabled -q "$u" ||
-		{ echo "boot: could not enable $u" >&2; exit 1; }
+# Units (./units: "enable UNIT" or "mask UNIT").
+sed 's/#.*//' "$here/units" | awk 'NF' | while read -r verb u; do
+	case $verb in
+	enable | mask) ;;
+	*) echo "boot: units: bad line '$verb $u'" >&2; exit 1 ;;
+	esac
+	chroot "$root" systemctl -q "$verb" "$u" || exit 1
+	echo "boot: $verb $u" >&2
 done
 if [ -e "$root/etc/initrd-release" ]; then
 	echo "boot: the root has /etc/initrd-release; systemd would run as an initrd" >&2

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vmctl status: what the module reports in sysfs, for people and scripts. */
+#ifndef VMCTL_STATUS_H
+#define VMCTL_STATUS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct vmctl_status {
+	bool loaded;
+	char vendor[8];		/* "svm" or "vmx" */
+	unsigned int vms;
+	char enabled_cpus[256];	/* cpulist */
+	char online_cpus[256];	/* cpulist */
+};
+
+/*
+ * Read the status from @sysfs (normally "/sys", a fake tree in tests).
+ * Returns 0 (with loaded false if the module is absent) or a negative errno
+ * for a tree that cannot be read or holds malformed values.
+ */
+int vmctl_status_read(const char *sysfs, struct vmctl_status *st);
+void vmctl_status_print(FILE *out, const struct vmctl_status *st);
+void vmctl_status_print_json(FILE *out, const struct vmctl_status *st);
+
+#endif

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vmctl status against fake sysfs trees. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "../../cli/status.h"
+
+static char root[64];
+
+static void put(const char *rel, const char *text)
+{
+	char path[256], cmd[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	cr_assert_eq(system(cmd), 0);
+	f = fopen(path, "w");
+	cr_assert(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void setup(void)
+{
+	snprintf(root, sizeof(root), "/tmp/vmctl-test-XXXXXX");
+	cr_assert(mkdtemp(root));
+	put("devices/system/cpu/online", "0-3\n");
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	cr_assert_eq(system(cmd), 0);
+}
+
+static void put_module(const char *vendor, const char *cpus, const char *vms)
+{
+	put("kernel/thinvm/vendor", vendor);
+	put("kernel/thinvm/enabled_cpus", cpus);
+	put("kernel/thinvm/vms", vms);
+}
+
+static char *render(const struct vmctl_status *st, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert(f);
+	if (json)
+		vmctl_status_print_json(f, st);
+	else
+		vmctl_status_print(f, st);
+	fclose(f);
+	return buf;
+}
+
+TestSuite(vmctl_status, .init = setup, .fini = teardown);
+
+Test(vmctl_status, module_absent_reads_as_not_loaded)
+{
+	struct vmctl_status st;
+	char *json;
+
+	cr_assert_eq(vmctl_status_read(root, &st), 0);
+	cr_assert(!st.loaded);
+	json = render(&st, true);
+	cr_assert_str_eq(json, "{\"loaded\":false,\"online_cpus\":\"0-3\"}\n");
+	free(json);
+}
+
+Test(vmctl_status, loaded_with_vms)
+{
+	struct vmctl_status st;
+	char *text, *json;
+
+	put_module("svm\n", "0-3\n", "2\n");
+	cr_assert_eq(vmctl_status_read(root, &st), 0);
+	cr_assert(st.loaded);
+	cr_assert_eq(st.vms, 2);
+	json = render(&st, true);
+	cr_assert_str_eq(json, "{\"loaded\":true,\"vendor\":\"svm\",\"vms\":2,"
+			       "\"enabled_cpus\":\"0-3\",\"online_cpus\":\"0-3\"}\n");
+	text = render(&st, false);
+	cr_assert(strstr(text, "        Module: loaded, AMD SVM\n"));
+	cr_assert(strstr(text, " Virt. on CPUs: 0-3\n"));
+	free(json);
+	free(text);
+}
+
+Test(vmctl_status, no_vm_says_so_in_words)
+{
+	struct vmctl_status st;
+	char *text;
+
+	put_module("vmx\n", "\n", "0\n");
+	cr_assert_eq(vmctl_status_read(root, &st), 0);
+	text = render(&st, false);
+	cr_assert(strstr(text, "loaded, Intel VMX"));
+	cr_assert(strstr(text, "none (no VM exists)"));
+	free(text);
+}
+
+Test(vmctl_status, malformed_values_are_errors)
+{
+	struct vmctl_status st;
+
+	put_module("svm\n", "0-\n", "0\n");
+	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
+	put_module("arm\n", "0\n", "0\n");
+	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
+	put_module("svm\n", "0\n", "many\n");
+	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
+	put_module("svm\n", "0\n", "-1x\n");
+	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
+}

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Run by /init inside the emulated host for `make demo`: show thinvm being
+# loaded, a VM turning virtualization on and closing it turning it off. The
+# console shows the transcript; port 2 gets what the host summarises.
+exec 3>/dev/ttyS1
+say() { echo; echo "### $*"; }
+run() { echo "\$ $*"; "$@"; }
+
+echo 7 >/proc/sys/kernel/printk
+echo "=== demo start"
+say "Load the module: it picks SVM or VMX from the CPU and checks every CPU"
+run insmod /lib/thinvm/thinvm.ko && echo "DEMO loaded $(cat /sys/kernel/thinvm/vendor)" >&3
+run ls -l /dev/thinvm
+run vmctl status
+
+say "Create a VM (KVM_CREATE_VM on /dev/thinvm): virtualization goes on in every CPU"
+hold_vm &
+vm=$!
+sleep 1
+run vmctl status
+echo "DEMO on $(cat /sys/kernel/thinvm/enabled_cpus) hw $(cat /sys/kernel/debug/thinvm/hw_enabled_cpus)" >&3
+
+say "Close the VM's last fd: virtualization goes off everywhere"
+kill $vm
+wait $vm 2>/dev/null
+sleep 1
+run vmctl --json status
+echo "DEMO off [$(cat /sys/kernel/thinvm/enabled_cpus)] hw [$(cat /sys/kernel/debug/thinvm/hw_enabled_cpus)]" >&3
+echo "=== demo end"
+echo "END demo" >&3
