@@ -64,19 +64,20 @@ static void virt_disable_this_cpu(void *unused)
 	cpumask_clear_cpu(smp_processor_id(), &virt_cpus);
 }
 
-static void virt_log_failure(unsigned int cpu, int err)
+/* One line however many CPUs failed: a VMM retrying must not flood the log. */
+static void virt_log_failure(unsigned int cpu, unsigned int others, int err)
 {
 	if (err == -EBUSY)
-		pr_err("CPU%u: virtualization is already in use (%s set): another hypervisor, such as KVM with a VM running, owns it; VM creation refused\n",
-		       cpu, thinvm_backend->owner_bit);
+		pr_err_ratelimited("CPU%u (and %u more): virtualization is already in use (%s set): another hypervisor, such as KVM with a VM running, owns it; VM creation refused\n",
+				   cpu, others, thinvm_backend->owner_bit);
 	else
-		pr_err("CPU%u: could not turn virtualization on (error %d); VM creation refused\n",
-		       cpu, err);
+		pr_err_ratelimited("CPU%u (and %u more): could not turn virtualization on (error %d); VM creation refused\n",
+				   cpu, others, err);
 }
 
 static int virt_enable_all(void)
 {
-	unsigned int cpu;
+	unsigned int cpu, first = 0, failed = 0;
 	int r = 0;
 
 	on_each_cpu(virt_enable_this_cpu, NULL, 1);
@@ -85,12 +86,16 @@ static int virt_enable_all(void)
 
 		if (!err)
 			continue;
-		virt_log_failure(cpu, err);
-		if (!r || err == -EBUSY)
+		/* EBUSY, the answer a VMM can act on, wins over others. */
+		if (!failed++ || (err == -EBUSY && r != -EBUSY)) {
+			first = cpu;
 			r = err;
+		}
 	}
-	if (r)
+	if (r) {
+		virt_log_failure(first, failed - 1, r);
 		on_each_cpu(virt_disable_this_cpu, NULL, 1);
+	}
 	return r;
 }
 
@@ -142,7 +147,7 @@ static int virt_cpu_online(unsigned int cpu)
 		local_irq_enable();
 		r = this_cpu_read(virt_err);
 		if (r) {
-			virt_log_failure(cpu, r);
+			virt_log_failure(cpu, 0, r);
 			pr_err("CPU%u: refusing to bring it online while VMs exist\n",
 			       cpu);
 			r = -EIO;
@@ -199,7 +204,7 @@ static void virt_resume(void)
 		return;
 	virt_enable_this_cpu(NULL);
 	if (this_cpu_read(virt_err))
-		virt_log_failure(smp_processor_id(), this_cpu_read(virt_err));
+		virt_log_failure(smp_processor_id(), 0, this_cpu_read(virt_err));
 }
 
 static struct syscore_ops virt_syscore_ops = {
