@@ -46,20 +46,7 @@ else
 	report FAIL module-load "$(dmesg | grep thinvm | tail -n1)"
 fi
 
-for t in /tests/test_*; do
-	name=${t#/tests/test_}
-	echo "+ $name"
-	timeout 120 "$t" >/tmp/out 2>&1
-	rc=$?
-	cat /tmp/out
-	why=$(tail -n1 /tmp/out)
-	case $rc in
-	0) report PASS "$name" ;;
-	4) report SKIP "$name" "$why" ;;
-	143) report FAIL "$name" "timed out after 120 s" ;;
-	*) report FAIL "$name" "exit $rc: $why" ;;
-	esac
-done
+run-tests.sh "$lane" /tests || failed=$((failed + 1))
 
 echo "+ rmmod thinvm; insmod thinvm.ko"
 if rmmod thinvm && [ ! -e /dev/thinvm ] && [ ! -e /sys/kernel/thinvm ] &&

@@ -17,6 +17,7 @@ for applet in $(/bin/busybox --list); do
 done
 cp "$here/init.sh" "$stage/init"
 cp "$here/demo-guest.sh" "$stage/demo.sh"
+cp "$here/run-tests.sh" "$stage/bin/run-tests.sh"
 cp "$vmctl" "$stage/bin/vmctl"
 cp "$ko" "$stage/lib/thinvm/thinvm.ko"
 
