@@ -37,7 +37,8 @@ UNIT_BIN := $(BUILD)/unit-tests
 # Decision logic shared with the module, compiled for the unit tests.
 SHARED_KMOD_SRCS := kmod/hwcaps.c
 
-.PHONY: all deps module userspace vmprogs unit check demo install clean
+.PHONY: all deps module userspace vmprogs unit check demo install \
+	install-tests clean
 all: deps module userspace
 
 deps:
@@ -87,6 +88,12 @@ install: all
 	install -D -m 0644 man/thinvm.4 $(DESTDIR)$(PREFIX)/share/man/man4/thinvm.4
 	install -D -m 0644 man/vmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+# The emulated-host test programs, for test roots (lane 3), not for users.
+install-tests: userspace
+	install -d $(DESTDIR)$(PREFIX)/lib/thinvm/tests
+	install -m 0755 $(VMPROGS) tests/vm/run-tests.sh \
+		$(DESTDIR)$(PREFIX)/lib/thinvm/tests/
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean

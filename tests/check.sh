@@ -71,7 +71,7 @@ run_lane_vmx() {
 run_lane_systemd() {
 	tier "lane 3: systemd root under QEMU"
 	rm -rf "$out/destdir"
-	if ! make -s install DESTDIR="$out/destdir" PREFIX=/usr >"$out/install.log" 2>&1; then
+	if ! make -s install install-tests DESTDIR="$out/destdir" PREFIX=/usr >"$out/install.log" 2>&1; then
 		add "FAIL systemd/install: make install DESTDIR failed (see $out/install.log)"
 		return
 	fi

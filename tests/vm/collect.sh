@@ -18,7 +18,9 @@ grep -E '^(PASS|FAIL|SKIP) ' "$result" || true
 if [ "$boot_rc" -eq 124 ]; then
 	echo "FAIL $lane/boot: timed out (see $console)"
 fi
-crash=$(grep -m1 -E 'Kernel panic|BUG:|WARNING:|Oops|general protection fault|Call Trace' "$console" || true)
+# Kernel messages only ("[  1.23] WARNING: CPU: ..."), not a transcript that
+# prints these words as a grep pattern.
+crash=$(grep -m1 -E '\] (Kernel panic - not syncing|BUG: |WARNING: CPU: |Oops: |general protection fault|Call Trace:)' "$console" || true)
 if [ -n "$crash" ]; then
 	echo "FAIL $lane/console-clean: $crash"
 fi

@@ -4,7 +4,7 @@
 # port; see README.md). Exits 1 if any test failed.
 # Usage: run-tests.sh LANE DIR 3>RESULTS
 lane=$1 dir=$2
-failed=0
+failed=0 npass=0 nfail=0 nskip=0
 log=$(mktemp)
 
 for t in "$dir"/test_*; do
@@ -22,7 +22,12 @@ for t in "$dir"/test_*; do
 	esac
 	echo "$line" >&3
 	echo "[result] $line"
-	case $line in FAIL*) failed=1 ;; esac
+	case $line in
+	PASS*) npass=$((npass + 1)) ;;
+	SKIP*) nskip=$((nskip + 1)) ;;
+	FAIL*) nfail=$((nfail + 1)); failed=1 ;;
+	esac
 done
 rm -f "$log"
+echo "run-tests: $npass passed, $nfail failed, $nskip skipped"
 exit $failed

@@ -23,7 +23,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 kdir= destdir= out= tmo=300 append= quiet=quiet
 
-usage() { sed -n '7,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '6,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel-dir) kdir=$2; shift 2 ;;
@@ -40,7 +40,8 @@ done
 kver=$("$top/scripts/kver.sh")
 [ "$(id -u)" = 0 ] || { echo "boot: needs root (device nodes, file owners, chroot)" >&2; exit 1; }
 [ -f "$kdir/vmlinuz" ] || { echo "boot: no vmlinuz in $kdir" >&2; exit 1; }
-[ -d "$destdir/lib/modules/$kver" ] || { echo "boot: no lib/modules/$kver in $destdir" >&2; exit 1; }
+[ -d "$destdir/lib/modules/$kver" ] || [ -d "$destdir/usr/lib/modules/$kver" ] ||
+	{ echo "boot: no lib/modules/$kver in $destdir" >&2; exit 1; }
 
 tarball=$("$here/mkroot.sh")
 mkdir -p "$out"
@@ -122,13 +123,14 @@ rm -rf "$root"
 t1=$(date +%s)
 echo "boot: image $image ($(du -h "$image" | cut -f1)) in $((t1 - t0))s" >&2
 
-# Boot. ttyS0 is the console, ttyS1 the result port.
+# Boot. ttyS0 is the console, ttyS1 the result port; no network (and so no
+# iPXE option ROM to wait for).
 cmdline="console=ttyS0 $quiet panic=-1 oops=panic panic_on_warn=1 rdinit=/sbin/init $append"
 echo "boot: qemu, timeout ${tmo}s, append: $cmdline" >&2
 set +e
 timeout "$tmo" qemu-system-x86_64 \
 	-accel tcg -machine q35 -cpu max,+svm,+npt -smp 2 -m 1024 \
-	-nographic -no-reboot -monitor none \
+	-nographic -no-reboot -monitor none -nic none \
 	-kernel "$kdir/vmlinuz" -initrd "$image" -append "$cmdline" \
 	-serial "file:$out/console.log" -serial "file:$out/result.txt" \
 	</dev/null

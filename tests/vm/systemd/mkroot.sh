@@ -41,8 +41,11 @@ echo "root: building $tarball with $pkgs" >&2
 #   empty /etc/machine-id, filled with a transient id at each boot;
 # - root without password, so a debugging login on the console works;
 # - /init -> systemd, for a boot without rdinit=.
+# The merged-usr hook makes /usr merged with symlinks and installs
+# usr-is-merged; without it the usrmerge package pulls in ~50 MB of perl.
 # Documentation and locales are left out: they only slow packing and booting.
 mmdebstrap --variant=minbase --include="$pkgs" \
+	--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 	--dpkgopt='path-exclude=/usr/share/man/*' \
