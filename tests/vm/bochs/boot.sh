@@ -68,31 +68,56 @@ out=$(cd "$out" && pwd)
 initrd=$(cd "$(dirname "$initrd")" && pwd)/$(basename "$initrd")
 vmlinux=$(cd "$(dirname "$vmlinux")" && pwd)/vmlinux
 
-# ---- the shim, cached by a hash of its sources and build flags ----
+# ---- the shim and the vmlinux packer, cached by a hash of sources and flags ----
+cache_root=${THINVM_CACHE:-$HOME/.cache/thinvm}
 cflags="-m32 -march=i686 -ffreestanding -nostdlib -fno-pic -fno-pie
 	-fno-stack-protector -fno-asynchronous-unwind-tables -mno-sse -mno-mmx
 	-mno-80387 -O2 -std=gnu11 -Wall -Wextra -Werror"
 ldflags="-m elf_i386 -nostdlib -z max-page-size=0x1000 --build-id=none"
-ld --help 2>/dev/null | grep -q -- --no-warn-rwx-segments &&
-	ldflags="$ldflags --no-warn-rwx-segments"
-src="$here/shim"
-key=$( (cat "$src/head.S" "$src/shim.c" "$src/shim.ld"
-	echo "$cflags $ldflags"; gcc --version | head -n1) | sha256sum | cut -c1-16)
-cache=${THINVM_CACHE:-$HOME/.cache/thinvm}/bochs-shim/$key
-shim=$cache/shim.elf
-if [ ! -f "$shim" ]; then
-	mkdir -p "$cache"
-	tmp=$(mktemp -d "$cache/build.XXXXXX")
+hostcflags="-O2 -Wall -Wextra -Werror"
+src=$here/shim
+key=$( (cat "$src/head.S" "$src/shim.c" "$src/shim.ld" "$here/pack-vmlinux.c"
+	echo "$cflags $ldflags $hostcflags"; gcc --version | head -n1) |
+	sha256sum | cut -c1-16)
+tools=$cache_root/bochs-shim/$key
+shim=$tools/shim.elf
+pack=$tools/pack-vmlinux
+if [ ! -f "$shim" ] || [ ! -x "$pack" ]; then
+	mkdir -p "$tools"
+	tmp=$(mktemp -d "$tools/build.XXXXXX")
 	# shellcheck disable=SC2086
 	if ! { gcc $cflags -c "$src/head.S" -o "$tmp/head.o" &&
 		gcc $cflags -c "$src/shim.c" -o "$tmp/shim.o" &&
 		ld $ldflags -T "$src/shim.ld" "$tmp/head.o" "$tmp/shim.o" \
-			-o "$tmp/shim.elf"; }; then
+			-o "$tmp/shim.elf" &&
+		gcc $hostcflags "$here/pack-vmlinux.c" -o "$tmp/pack-vmlinux"; }
+	then
 		rm -rf "$tmp"
 		die "building the shim failed"
 	fi
 	mv "$tmp/shim.elf" "$shim"
+	mv "$tmp/pack-vmlinux" "$pack"
 	rm -rf "$tmp"
+fi
+
+# ---- vmlinux packed (load segments only, trailing zeros cut), cached ----
+# THINVM_BOCHS_NOPACK=1 hands the shim the file as it is (slower; for
+# debugging the shim's own ELF checks).
+if [ "${THINVM_BOCHS_NOPACK:-0}" = 1 ]; then
+	packed=$vmlinux
+else
+	vkey=$( (echo "$key"; stat -L -c '%n %s %Y %i' "$vmlinux") |
+		sha256sum | cut -c1-16)
+	packed=$cache_root/bochs-vmlinux/$vkey/vmlinux
+	if [ ! -f "$packed" ]; then
+		mkdir -p "${packed%/*}"
+		if ! "$pack" "$vmlinux" "$packed.tmp" 2>"$out/pack.log"; then
+			cat "$out/pack.log" >&2
+			rm -f "$packed.tmp"
+			die "cannot pack $vmlinux (not a vmlinux ELF?)"
+		fi
+		mv "$packed.tmp" "$packed"
+	fi
 fi
 
 # ---- the ISO: isolinux + mboot.c32, the shim, vmlinux, the initrd ----
@@ -103,6 +128,7 @@ rm -rf "$stage"
 mkdir -p "$stage/isolinux"
 cp "$isolinux_bin" "$stage/isolinux/isolinux.bin"
 cat >"$stage/isolinux/isolinux.cfg" <<EOF
+SERIAL 0 115200
 DEFAULT thinvm
 PROMPT 0
 TIMEOUT 0
@@ -120,7 +146,7 @@ if ! genisoimage -quiet -o "$iso" -R -l -graft-points \
 	"isolinux/ldlinux.c32=$c32dir/ldlinux.c32" \
 	"isolinux/mboot.c32=$c32dir/mboot.c32" \
 	"isolinux/libcom32.c32=$c32dir/libcom32.c32" \
-	"shim.elf=$shim" "vmlinux=$vmlinux" "initrd=$initrd" \
+	"shim.elf=$shim" "vmlinux=$packed" "initrd=$initrd" \
 	2>"$out/genisoimage.log"; then
 	cat "$out/genisoimage.log" >&2
 	die "genisoimage failed"
@@ -128,13 +154,13 @@ fi
 
 # ---- Bochs ----
 # 512 MiB: vmlinux's segments span 16-74 MiB, the shim moves the initrd and
-# the vmlinux file (66 MB) above them, and the kernel wants room of its own.
+# the packed vmlinux (35 MB) above them, and the kernel wants room of its own.
 rm -f "$out/console.log" "$out/result.txt" "$out/bochs.log"
 cat >"$out/bochsrc" <<EOF
-megs: 512
-romimage: file=$bios
+megs: ${THINVM_BOCHS_MEGS:-512}
+romimage: file=$bios, options=fastboot
 vgaromimage: file=$vgabios
-cpu: model=corei7_skylake_x, count=1, reset_on_triple_fault=0
+cpu: model=corei7_skylake_x, count=1, reset_on_triple_fault=0${THINVM_BOCHS_IPS:+, ips=$THINVM_BOCHS_IPS}
 pci: enabled=1, chipset=i440fx
 clock: sync=none, time0=local
 display_library: rfb, options="timeout=0"
