@@ -45,6 +45,11 @@ void thinvm_virt_put(void);
 const struct cpumask *thinvm_virt_cpus(void);
 unsigned int thinvm_virt_users(void);
 
+/* cpu_pages.c: a zeroed page per possible CPU */
+struct page;
+int thinvm_cpu_pages_alloc(struct page * __percpu *pages);
+void thinvm_cpu_pages_free(struct page * __percpu *pages);
+
 /* vm.c */
 int thinvm_vm_create(unsigned long type);
 

@@ -5,7 +5,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -34,32 +33,14 @@ static const char *svm_cpu_missing(void)
 	return thinvm_svm_missing(&caps);
 }
 
-static void svm_free_pages(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		if (per_cpu(hsave_page, cpu))
-			__free_page(per_cpu(hsave_page, cpu));
-		per_cpu(hsave_page, cpu) = NULL;
-	}
-}
-
 static int svm_setup(void)
 {
-	int cpu;
+	return thinvm_cpu_pages_alloc(&hsave_page);
+}
 
-	for_each_possible_cpu(cpu) {
-		struct page *page = alloc_pages_node(cpu_to_node(cpu),
-						     GFP_KERNEL | __GFP_ZERO, 0);
-
-		if (!page) {
-			svm_free_pages();
-			return -ENOMEM;
-		}
-		per_cpu(hsave_page, cpu) = page;
-	}
-	return 0;
+static void svm_unsetup(void)
+{
+	thinvm_cpu_pages_free(&hsave_page);
 }
 
 static int svm_enable_cpu(void)
@@ -96,7 +77,7 @@ const struct thinvm_backend thinvm_svm = {
 	.owner_bit = "EFER.SVME",
 	.cpu_missing = svm_cpu_missing,
 	.setup = svm_setup,
-	.unsetup = svm_free_pages,
+	.unsetup = svm_unsetup,
 	.enable_cpu = svm_enable_cpu,
 	.disable_cpu = svm_disable_cpu,
 	.hw_enabled = svm_hw_enabled,

@@ -5,7 +5,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -50,35 +49,24 @@ static const char *vmx_cpu_missing(void)
 	return why ? why : thinvm_vmx_missing(&caps);
 }
 
-static void vmx_free_pages(void)
+static void vmx_unsetup(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		if (per_cpu(vmxon_page, cpu))
-			__free_page(per_cpu(vmxon_page, cpu));
-		per_cpu(vmxon_page, cpu) = NULL;
-	}
+	thinvm_cpu_pages_free(&vmxon_page);
 }
 
 static int vmx_setup(void)
 {
 	u64 basic;
-	int cpu;
+	int cpu, r;
 
+	r = thinvm_cpu_pages_alloc(&vmxon_page);
+	if (r)
+		return r;
 	/* Every online CPU passed vmx_cpu_missing(), so this is readable. */
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
-	for_each_possible_cpu(cpu) {
-		struct page *page = alloc_pages_node(cpu_to_node(cpu),
-						     GFP_KERNEL | __GFP_ZERO, 0);
-
-		if (!page) {
-			vmx_free_pages();
-			return -ENOMEM;
-		}
-		*(u32 *)page_address(page) = thinvm_vmx_revision(basic);
-		per_cpu(vmxon_page, cpu) = page;
-	}
+	for_each_possible_cpu(cpu)
+		*(u32 *)page_address(per_cpu(vmxon_page, cpu)) =
+			thinvm_vmx_revision(basic);
 	return 0;
 }
 
@@ -131,7 +119,7 @@ const struct thinvm_backend thinvm_vmx = {
 	.owner_bit = "CR4.VMXE",
 	.cpu_missing = vmx_cpu_missing,
 	.setup = vmx_setup,
-	.unsetup = vmx_free_pages,
+	.unsetup = vmx_unsetup,
 	.enable_cpu = vmx_enable_cpu,
 	.disable_cpu = vmx_disable_cpu,
 	.hw_enabled = vmx_hw_enabled,
