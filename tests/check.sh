@@ -63,7 +63,7 @@ run_lane_vmx() {
 	rc=0
 	tests/vm/bochs/boot.sh --kernel-dir "$kdir" --initrd "$out/initramfs.cpio" \
 		--cmdline "$CMDLINE_BASE cryptomgr.notests rodata=off mitigations=off thinvm_lane=vmx" \
-		--out "$out/vmx" --timeout 600 || rc=$?
+		--out "$out/vmx" --cpus 2 --timeout 600 || rc=$?
 	tests/vm/collect.sh vmx "$out/vmx" "$rc" >>"$results"
 	check_reboot_line vmx "$out/vmx"
 }

@@ -14,16 +14,14 @@ run ls -l /dev/thinvm
 run vmctl status
 
 say "Create a VM (KVM_CREATE_VM on /dev/thinvm): virtualization goes on in every CPU"
-hold_vm &
-vm=$!
-sleep 1
+run hold_vm /tmp/vm.pid
 run vmctl status
 echo "DEMO on $(cat /sys/kernel/thinvm/enabled_cpus) hw $(cat /sys/kernel/debug/thinvm/hw_enabled_cpus)" >&3
 
 say "Close the VM's last fd: virtualization goes off everywhere"
-kill $vm
-wait $vm 2>/dev/null
-sleep 1
+run kill "$(cat /tmp/vm.pid)"
+# The fd is released when the holder exits; wait for that, not a fixed time.
+while [ "$(cat /sys/kernel/thinvm/vms)" != 0 ]; do :; done
 run vmctl --json status
 echo "DEMO off [$(cat /sys/kernel/thinvm/enabled_cpus)] hw [$(cat /sys/kernel/debug/thinvm/hw_enabled_cpus)]" >&3
 echo "=== demo end"

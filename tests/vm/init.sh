@@ -70,7 +70,6 @@ sync
 # Power off with a VM open: the reboot notifier must turn virtualization off
 # (the host checks the console for its line). Raise the console log level
 # so that the line is shown despite "quiet".
-hold_vm &
-sleep 1
+hold_vm
 echo 7 >/proc/sys/kernel/printk
 poweroff -f

@@ -1,17 +1,44 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Not a test: holds one thinvm VM open until killed, so that the emulated
- * host powers off with virtualization on and the reboot path is exercised.
+ * Not a test: creates one thinvm VM and returns once it exists, leaving a
+ * child process that holds the VM fd until killed. Used to power the emulated
+ * host off with virtualization on (the reboot path) and by the demo. No
+ * sleep is needed to wait for it, which matters under Bochs, where an idle
+ * SMP guest's "sleep 1" takes over a minute.
+ * Usage: hold_vm [PIDFILE]   (the holder's pid is written to PIDFILE)
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "vmtest.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int vm = vt_create_vm(THINVM_DEV);
+	pid_t pid;
 
-	vt_log("hold_vm: VM fd %d open, waiting", vm);
-	for (;;)
-		pause();
+	fflush(stdout);
+	pid = fork();
+	TEST_ASSERT(pid >= 0, "fork");
+	if (pid == 0) {
+		/* Let a caller reading our output see end-of-file. */
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		for (;;)
+			pause();
+	}
+	close(vm);
+	if (argc > 1) {
+		FILE *f = fopen(argv[1], "w");
+
+		TEST_ASSERT(f, "open %s", argv[1]);
+		fprintf(f, "%d\n", pid);
+		fclose(f);
+	}
+	vt_log("hold_vm: VM open, held by pid %d", pid);
+	return 0;
 }

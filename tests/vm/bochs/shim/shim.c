@@ -11,18 +11,27 @@
  *   1. copies what it needs out of the multiboot structures (memory map,
  *      module list, command line);
  *   2. validates the vmlinux ELF and finds the XEN_ELFNOTE_PHYS32_ENTRY note;
- *   3. moves every module that overlaps the kernel's load range to the top of
- *      RAM (highest source first, so no move clobbers a module not yet moved);
+ *   3. moves every module that overlaps the kernel's load range to the
+ *      highest free spot of RAM (never over the kernel range or another
+ *      module's data, so the order of the moves does not matter);
  *   4. copies each PT_LOAD segment to its p_paddr and zeroes p_memsz-p_filesz;
  *   5. fills a struct hvm_start_info (version 1: initramfs module, command
  *      line, ACPI RSDP, memory map) and enters the kernel in 32-bit protected
  *      mode with paging off and EBX pointing at it.
  *
+ * Fast path: boot.sh hands over vmlinux packed by pack-vmlinux as a memory
+ * image, and the shim's linker script makes mboot.c32 load it at 16 MiB - 4 KiB,
+ * so the segments are in place already: step 3 leaves vmlinux alone and step 4
+ * only zeroes. Any other vmlinux (an unpacked one, a kernel linked elsewhere)
+ * takes the general path.
+ *
  * Progress goes to COM1. On any error it prints "thinvm-shim: FATAL: ..." and
  * powers the machine off through ACPI, so a bad input ends the run at once
  * instead of hanging until the timeout. A second pass through the shim in the
  * same Bochs run means the guest rebooted (panic=-1, a triple fault, reboot -f):
- * that also powers off, since the lane runs "without reboot".
+ * that also powers off, since the lane runs "without reboot". (With Bochs 2.7
+ * the BIOS triple-faults on such a reset before the shim runs again, which
+ * ends Bochs just as well; the mark is for a Bochs that does not.)
  */
 
 #include <stdarg.h>
@@ -681,45 +690,74 @@ static u32 parse_vmlinux(u32 *kstart, u32 *kend)
 	return entry;
 }
 
-/*
- * Move every module that overlaps [kstart, kend) to the top of RAM. Modules
- * are taken highest source first and placed downwards from the top, skipping
- * below any module left in place above the kernel. A moved module always goes
- * up (its destination is above kend, its source below), and lands above every
- * module not yet handled, so no move overwrites data still needed.
- */
-static void relocate_modules(u32 kstart, u32 kend)
+/* Are vmlinux's segments already at their p_paddr (packed by pack-vmlinux
+ * and loaded at the address the shim's marker segment arranges)? */
+static int vmlinux_in_place(void)
 {
-	u32 order[MAX_MODS], i, j, top = ram_top();
+	u32 i;
 
-	for (i = 0; i < nr_mods; i++)
-		order[i] = i;
-	for (i = 1; i < nr_mods; i++)	/* insertion sort, descending start */
-		for (j = i; j && mods[order[j]].start > mods[order[j - 1]].start; j--) {
-			u32 t = order[j];
+	for (i = 0; i < nr_segs; i++)
+		if (mods[0].start + segs[i].offset != segs[i].paddr)
+			return 0;
+	return 1;
+}
 
-			order[j] = order[j - 1];
-			order[j - 1] = t;
+/*
+ * Highest page-aligned spot for len bytes in usable RAM that overlaps neither
+ * the kernel's load range, nor the shim, nor any module but module self (a
+ * move may overlap its own source: memmove copes). 0 if there is none.
+ */
+static u32 find_room(u32 len, u32 self, u32 kstart, u32 kend)
+{
+	u32 end = ram_top(), dst, i;
+	int moved;
+
+	do {
+		if (len > end)
+			return 0;
+		dst = (end - len) & ~0xfffu;
+		moved = 0;
+		if (overlaps(dst, len, kstart, kend - kstart)) {
+			end = kstart;
+			moved = 1;
+		} else if (overlaps(dst, len, (u32)_shim_start,
+				    (u32)(_shim_end - _shim_start))) {
+			end = (u32)_shim_start;
+			moved = 1;
 		}
+		for (i = 0; !moved && i < nr_mods; i++)
+			if (i != self && overlaps(dst, len, mods[i].start, mods[i].len)) {
+				end = mods[i].start;
+				moved = 1;
+			}
+	} while (moved);
+	return in_ram(dst, len) ? dst : 0;
+}
+
+/*
+ * Move every module that overlaps [kstart, kend) (except vmlinux when its
+ * segments are in place already) to the highest free spot of RAM. A
+ * destination never overlaps the kernel range or another module's current
+ * data, so no move clobbers anything still needed, whatever the order.
+ */
+static void relocate_modules(u32 kstart, u32 kend, int in_place)
+{
+	u32 i, dst;
 
 	for (i = 0; i < nr_mods; i++) {
-		struct module *m = &mods[order[i]];
-		u32 dst;
+		struct module *m = &mods[i];
 
-		if (!overlaps(m->start, m->len, kstart, kend - kstart)) {
-			if (m->start >= kend && m->start < top)
-				top = m->start & ~0xfffu;
+		if (!overlaps(m->start, m->len, kstart, kend - kstart))
 			continue;
-		}
-		dst = (top - m->len) & ~0xfffu;
-		if (m->len > top || dst < kend || !in_ram(dst, m->len))
-			fatal("no room above the kernel (ends %x) for %s (%M) below %x: raise megs",
-			      kend, name_of(order[i]), m->len, top);
-		say("moving %s %x -> %x (%M)", name_of(order[i]), m->start, dst,
-		    m->len);
+		if (i == 0 && in_place)
+			continue;
+		dst = find_room(m->len, i, kstart, kend);
+		if (!dst)
+			fatal("no room outside the kernel (%x-%x) for %s (%M): raise megs",
+			      kstart, kend, name_of(i), m->len);
+		say("moving %s %x -> %x (%M)", name_of(i), m->start, dst, m->len);
 		memmove((void *)dst, (const void *)m->start, m->len);
 		m->start = dst;
-		top = dst;
 	}
 }
 
@@ -730,10 +768,16 @@ static void load_segments(void)
 
 	for (i = 0; i < nr_segs; i++) {
 		struct segment *s = &segs[i];
+		const u8 *src = img + s->offset;
 
-		say("segment %x <- file %x, %M (+%M zeroed)", s->paddr,
-		    s->offset, s->filesz, s->memsz - s->filesz);
-		memmove((void *)s->paddr, img + s->offset, s->filesz);
+		if (src == (const u8 *)s->paddr) {
+			say("segment %x in place, %M (+%M zeroed)", s->paddr,
+			    s->filesz, s->memsz - s->filesz);
+		} else {
+			say("segment %x <- %x, %M (+%M zeroed)", s->paddr,
+			    (u32)src, s->filesz, s->memsz - s->filesz);
+			memmove((void *)s->paddr, src, s->filesz);
+		}
 		memset((void *)(s->paddr + s->filesz), 0, s->memsz - s->filesz);
 	}
 }
@@ -762,7 +806,7 @@ void shim_main(u32 magic, u32 mbi_addr)
 		     kend - kstart))
 		fatal("the shim itself overlaps the kernel load range");
 
-	relocate_modules(kstart, kend);
+	relocate_modules(kstart, kend, vmlinux_in_place());
 	load_segments();
 
 	if (rsdp_addr)
