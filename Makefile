@@ -99,4 +99,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
 	rm -rf $(BUILD)
 
+# Keep objects that only pattern rules mention (make would delete them).
+.SECONDARY:
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
