@@ -102,4 +102,4 @@ clean:
 # Keep objects that only pattern rules mention (make would delete them).
 .SECONDARY:
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/deps $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests -type f -name '*.d' 2>/dev/null)
