@@ -29,13 +29,16 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 VMTEST_LIB := $(BUILD)/tests/vm/lib/vmtest.o
 VMPROG_SRCS := $(wildcard tests/vm/progs/*.c)
 VMPROGS := $(VMPROG_SRCS:tests/vm/progs/%.c=$(BUILD)/vmprogs/%)
+# Examples are plain KVM API programs, without the test library.
+EXAMPLE_SRCS := $(wildcard examples/*.c)
+EXAMPLES := $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/vmprogs/example_%)
 CLI_SRCS := $(wildcard cli/*.c)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 VMCTL := $(BUILD)/vmctl
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/unit-tests
 # Decision logic shared with the module, compiled for the unit tests.
-SHARED_KMOD_SRCS := kmod/hwcaps.c
+SHARED_KMOD_SRCS := kmod/hwcaps.c kmod/memslot_rules.c
 
 .PHONY: all deps module userspace vmprogs unit check demo install \
 	install-tests clean
@@ -49,7 +52,12 @@ module: deps
 
 userspace: deps $(VMCTL) vmprogs $(UNIT_BIN)
 
-vmprogs: $(VMPROGS)
+vmprogs: $(VMPROGS) $(EXAMPLES)
+
+# Examples follow the kernel's style of short programs, not -Wshadow etc.
+$(BUILD)/vmprogs/example_%: examples/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -92,7 +100,7 @@ install: all
 # The emulated-host test programs, for test roots (lane 3), not for users.
 install-tests: userspace
 	install -d $(DESTDIR)$(PREFIX)/lib/thinvm/tests
-	install -m 0755 $(VMPROGS) tests/vm/run-tests.sh \
+	install -m 0755 $(VMPROGS) $(EXAMPLES) tests/vm/run-tests.sh \
 		$(DESTDIR)$(PREFIX)/lib/thinvm/tests/
 
 clean:

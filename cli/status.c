@@ -2,75 +2,105 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cpulist.h"
 #include "status.h"
 
-/* The first line of @dir/@name into @buf, without the newline. */
-static int read_attr(const char *dir, const char *name, char *buf, size_t size)
+/* The first line of @dir/@name, without the newline, malloc'ed in *@line. */
+static int read_attr(const char *dir, const char *name, char **line)
 {
 	char path[512];
+	size_t cap = 0;
+	ssize_t n;
 	FILE *f;
-	int r = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	if (!fgets(buf, (int)size, f))
-		buf[0] = '\0';
-	else if (!strchr(buf, '\n') && !feof(f))
-		r = -EOVERFLOW;
+	n = getline(line, &cap, f);
 	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return r;
+	if (n < 0) {
+		free(*line);
+		*line = strdup("");
+		return *line ? 0 : -ENOMEM;
+	}
+	(*line)[strcspn(*line, "\n")] = '\0';
+	return 0;
 }
 
-static int read_cpulist_attr(const char *dir, const char *name, char *buf,
-			     size_t size)
+static int read_cpulist_attr(const char *dir, const char *name, char **line)
 {
-	struct cpuset set;
-	int r = read_attr(dir, name, buf, size);
+	struct cpuset *set;
+	int r = read_attr(dir, name, line);
 
 	if (r)
 		return r;
-	return cpulist_parse(buf, &set);
+	/* Large (1 KiB): not on the stack. */
+	set = malloc(sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	r = cpulist_parse(*line, set);
+	free(set);
+	return r;
+}
+
+/* The module's part; -ENOENT when it is not (or no longer) loaded. */
+static int read_module(const char *sysfs, struct vmctl_status *st)
+{
+	char dir[256], *vendor = NULL, *num = NULL, *end;
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/kernel/thinvm", sysfs);
+	r = read_attr(dir, "vendor", &vendor);
+	if (r)
+		goto out;
+	r = -EINVAL;
+	if (strcmp(vendor, "svm") && strcmp(vendor, "vmx"))
+		goto out;
+	strcpy(st->vendor, vendor);
+	r = read_cpulist_attr(dir, "enabled_cpus", &st->enabled_cpus);
+	if (r)
+		goto out;
+	r = read_attr(dir, "vms", &num);
+	if (r)
+		goto out;
+	errno = 0;
+	st->vms = (unsigned int)strtoul(num, &end, 10);
+	r = (errno || end == num || *end || num[0] < '0' || num[0] > '9') ?
+	    -EINVAL : 0;
+out:
+	free(vendor);
+	free(num);
+	return r;
 }
 
 int vmctl_status_read(const char *sysfs, struct vmctl_status *st)
 {
-	char dir[256], cpus[256], num[32], *end;
-	struct stat sb;
+	char cpus[256];
 	int r;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(cpus, sizeof(cpus), "%s/devices/system/cpu", sysfs);
-	r = read_cpulist_attr(cpus, "online", st->online_cpus,
-			      sizeof(st->online_cpus));
+	r = read_cpulist_attr(cpus, "online", &st->online_cpus);
 	if (r)
 		return r;
-	snprintf(dir, sizeof(dir), "%s/kernel/thinvm", sysfs);
-	if (stat(dir, &sb))
-		return errno == ENOENT ? 0 : -errno;
-	st->loaded = true;
-	r = read_attr(dir, "vendor", st->vendor, sizeof(st->vendor));
-	if (r)
-		return r;
-	if (strcmp(st->vendor, "svm") && strcmp(st->vendor, "vmx"))
-		return -EINVAL;
-	r = read_cpulist_attr(dir, "enabled_cpus", st->enabled_cpus,
-			      sizeof(st->enabled_cpus));
-	if (r)
-		return r;
-	r = read_attr(dir, "vms", num, sizeof(num));
-	if (r)
-		return r;
-	errno = 0;
-	st->vms = (unsigned int)strtoul(num, &end, 10);
-	if (errno || end == num || *end)
-		return -EINVAL;
-	return 0;
+	r = read_module(sysfs, st);
+	if (r == -ENOENT) {
+		/* Not loaded, or unloaded while we read: report it absent. */
+		free(st->enabled_cpus);
+		st->enabled_cpus = NULL;
+		return 0;
+	}
+	st->loaded = !r;
+	return r;
+}
+
+void vmctl_status_free(struct vmctl_status *st)
+{
+	free(st->enabled_cpus);
+	free(st->online_cpus);
+	memset(st, 0, sizeof(*st));
 }
 
 static const char *vendor_name(const char *vendor)

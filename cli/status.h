@@ -10,16 +10,18 @@ struct vmctl_status {
 	bool loaded;
 	char vendor[8];		/* "svm" or "vmx" */
 	unsigned int vms;
-	char enabled_cpus[256];	/* cpulist */
-	char online_cpus[256];	/* cpulist */
+	char *enabled_cpus;	/* cpulist, as long as the kernel wrote it */
+	char *online_cpus;	/* cpulist */
 };
 
 /*
  * Read the status from @sysfs (normally "/sys", a fake tree in tests).
- * Returns 0 (with loaded false if the module is absent) or a negative errno
- * for a tree that cannot be read or holds malformed values.
+ * Returns 0 (with loaded false if the module is absent, or went away while
+ * being read) or a negative errno for a tree that cannot be read or holds
+ * malformed values. vmctl_status_free() releases it either way.
  */
 int vmctl_status_read(const char *sysfs, struct vmctl_status *st);
+void vmctl_status_free(struct vmctl_status *st);
 void vmctl_status_print(FILE *out, const struct vmctl_status *st);
 void vmctl_status_print_json(FILE *out, const struct vmctl_status *st);
 

@@ -29,13 +29,16 @@ static int verb_status(int argc, char **argv)
 	if (r) {
 		fprintf(stderr, "vmctl: cannot read thinvm's state from sysfs: %s\n",
 			strerror(-r));
+		vmctl_status_free(&st);
 		return 1;
 	}
 	if (arg_json)
 		vmctl_status_print_json(stdout, &st);
 	else
 		vmctl_status_print(stdout, &st);
-	return st.loaded ? 0 : EXIT_NOT_LOADED;
+	r = st.loaded ? 0 : EXIT_NOT_LOADED;
+	vmctl_status_free(&st);
+	return r;
 }
 
 static const struct verb {

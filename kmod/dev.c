@@ -13,15 +13,6 @@
 
 #include "thinvm.h"
 
-/*
- * Only what thinvm implements answers non-zero; today that is nothing
- * beyond the base API, so every capability reads 0 ("not supported").
- */
-static long check_extension(unsigned long cap)
-{
-	return 0;
-}
-
 static long thinvm_dev_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
@@ -31,9 +22,13 @@ static long thinvm_dev_ioctl(struct file *file, unsigned int cmd,
 			return -EINVAL;
 		return KVM_API_VERSION;
 	case KVM_CHECK_EXTENSION:
-		return check_extension(arg);
+		return thinvm_check_extension(arg);
 	case KVM_CREATE_VM:
 		return thinvm_vm_create(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return THINVM_VCPU_MMAP_PAGES * PAGE_SIZE;
 	default:
 		/* As KVM answers unknown system ioctls. */
 		return -EINVAL;

@@ -9,9 +9,11 @@
 
 #ifdef __KERNEL__
 #include <linux/bits.h>
+#include <linux/errno.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 #else
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,94 @@
 #define THINVM_H
 
 #include <linux/cpumask.h>
+#include <linux/kref.h>
+#include <linux/kvm.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+
+#define THINVM_MAX_VCPUS	64
+#define THINVM_MAX_MEMSLOTS	32
+/* kvm_run in page 0 of the vCPU mapping, port I/O data in page 1 (as KVM). */
+#define THINVM_PIO_PAGE		1
+#define THINVM_VCPU_MMAP_PAGES	2
+
+/* GPR indices in instruction-encoding order, as decoders want them. */
+enum thinvm_reg {
+	THINVM_RAX, THINVM_RCX, THINVM_RDX, THINVM_RBX,
+	THINVM_RSP, THINVM_RBP, THINVM_RSI, THINVM_RDI,
+	THINVM_R8, THINVM_R9, THINVM_R10, THINVM_R11,
+	THINVM_R12, THINVM_R13, THINVM_R14, THINVM_R15,
+	THINVM_NR_GPRS,
+};
+
+struct thinvm_memslot {
+	bool used;
+	u32 flags;		/* KVM_MEM_* */
+	u64 gpa;
+	u64 size;
+	u64 hva;
+	/* Pages pinned from the VMM while mapped, one per guest page. */
+	struct page **pages;
+};
+
+/*
+ * Nested page tables (NPT or EPT): a radix tree of 512-entry tables, as deep
+ * as the backend says. Protected by the owning VM's lock.
+ */
+struct thinvm_mmu {
+	u64 *root;
+	int levels;
+	/* Bumped when mappings go away; vCPUs flush their TLB when it moved. */
+	atomic64_t tlb_gen;
+};
+
+/* How a backend's nested page-table entries look (NPT or EPT). */
+struct thinvm_pte_format {
+	u64 table;		/* bits of an entry pointing to a table */
+	u64 leaf_rw;		/* bits of a writable leaf */
+	u64 leaf_ro;		/* bits of a read-only leaf */
+};
+
+struct thinvm_vm {
+	struct kref ref;	/* the VM fd and each vCPU fd */
+	u64 id;
+	struct mm_struct *mm;	/* the creator's; ioctls from others fail */
+	struct mutex lock;	/* memslots, the MMU, vCPU creation */
+	struct thinvm_memslot slots[THINVM_MAX_MEMSLOTS];
+	struct thinvm_vcpu *vcpus[THINVM_MAX_VCPUS];
+	DECLARE_BITMAP(vcpu_ids, THINVM_MAX_VCPUS);
+	unsigned int nr_vcpus;
+	struct thinvm_mmu mmu;
+};
+
+enum thinvm_vcpu_mode {
+	THINVM_OUTSIDE_GUEST,
+	THINVM_IN_GUEST,
+};
+
+struct thinvm_vcpu {
+	struct thinvm_vm *vm;
+	u32 id;
+	struct mutex mutex;	/* one ioctl at a time, as KVM */
+	struct kvm_run *run;
+	void *pio_data;
+	/* Registers the generic code works on; backends sync the rest. */
+	unsigned long regs[THINVM_NR_GPRS];
+	unsigned long rip;
+	unsigned long rflags;
+	/* A port read that exited to userspace, completed at the next run. */
+	struct {
+		bool pending;
+		u8 size;
+	} pio_in;
+	int mode;		/* enum thinvm_vcpu_mode, read by kickers */
+	int cpu;		/* where it runs or ran last, -1 before */
+	u64 tlb_gen;		/* the MMU generation its TLB reflects */
+	struct fpu_guest guest_fpu;
+	void *arch;		/* the backend's state */
+};
 
 struct thinvm_backend {
 	const char *name;	/* "svm" or "vmx": sysfs and log lines */
@@ -31,6 +118,21 @@ struct thinvm_backend {
 	bool (*hw_enabled)(void);
 	/* What the hardware bit is called, for log lines. */
 	const char *owner_bit;
+
+	/* Nested paging: the entry format and how many levels to use. */
+	const struct thinvm_pte_format *pte;
+	int (*mmu_levels)(void);
+
+	/* vCPUs. NULL vcpu_create: this backend cannot run guests yet. */
+	int (*vcpu_create)(struct thinvm_vcpu *vcpu);
+	void (*vcpu_free)(struct thinvm_vcpu *vcpu);
+	void (*get_sregs)(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
+	int (*set_sregs)(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+	/*
+	 * Enter the guest once and handle the exit: > 0 to enter again, 0 when
+	 * vcpu->run holds an exit for userspace, < 0 for an error.
+	 */
+	int (*vcpu_run)(struct thinvm_vcpu *vcpu);
 };
 
 extern const struct thinvm_backend thinvm_svm;
@@ -44,6 +146,8 @@ int thinvm_virt_get(void);
 void thinvm_virt_put(void);
 const struct cpumask *thinvm_virt_cpus(void);
 unsigned int thinvm_virt_users(void);
+bool thinvm_virt_rebooting(void);
+bool thinvm_virt_on_this_cpu(void);
 
 /* cpu_pages.c: a zeroed page per possible CPU */
 struct page;
@@ -52,6 +156,36 @@ void thinvm_cpu_pages_free(struct page * __percpu *pages);
 
 /* vm.c */
 int thinvm_vm_create(unsigned long type);
+long thinvm_check_extension(unsigned long cap);
+void thinvm_vm_put(struct thinvm_vm *vm);
+/*
+ * Map the guest page at @gpa from its memslot: 0, or -ENOENT when no slot
+ * holds it (MMIO), -EPERM for a write to a read-only slot, -EFAULT when the
+ * VMM's memory cannot be pinned.
+ */
+int thinvm_vm_fault(struct thinvm_vm *vm, u64 gpa, bool write);
+
+/* memslot.c */
+int thinvm_memslot_set(struct thinvm_vm *vm,
+		       const struct kvm_userspace_memory_region *mem);
+void thinvm_memslots_free(struct thinvm_vm *vm);
+struct thinvm_memslot *thinvm_memslot_find(struct thinvm_vm *vm, u64 gpa);
+
+/* mmu.c */
+int thinvm_mmu_init(struct thinvm_mmu *mmu, int levels);
+void thinvm_mmu_destroy(struct thinvm_mmu *mmu);
+int thinvm_mmu_map(struct thinvm_mmu *mmu, u64 gpa, phys_addr_t hpa,
+		   bool writable);
+void thinvm_mmu_unmap(struct thinvm_mmu *mmu, u64 gpa, u64 size);
+/* After unmapping: make every vCPU drop stale translations. */
+void thinvm_vm_flush_tlbs(struct thinvm_vm *vm);
+
+/* vcpu.c */
+int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id);
+void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size,
+			 bool in);
+void thinvm_vcpu_internal_error(struct thinvm_vcpu *vcpu, u32 suberror,
+				u64 info);
 
 /* dev.c: /dev/thinvm */
 int thinvm_dev_init(void);

@@ -35,6 +35,22 @@ const struct cpumask *thinvm_virt_cpus(void)
 	return &virt_cpus;
 }
 
+/* Once set, no vCPU may enter: virtualization is off or going off. */
+bool thinvm_virt_rebooting(void)
+{
+	return READ_ONCE(virt_rebooting);
+}
+
+/*
+ * Whether a vCPU may enter the guest on this CPU now. Called with IRQs off,
+ * so the reboot notifier's IPI cannot turn virtualization off before the
+ * entry: it waits until the guest has exited and IRQs are on again.
+ */
+bool thinvm_virt_on_this_cpu(void)
+{
+	return this_cpu_read(virt_on) && !READ_ONCE(virt_rebooting);
+}
+
 unsigned int thinvm_virt_users(void)
 {
 	return READ_ONCE(virt_users);
@@ -110,7 +126,7 @@ int thinvm_virt_get(void)
 	else if (!virt_users)
 		r = virt_enable_all();
 	if (!r)
-		virt_users++;
+		WRITE_ONCE(virt_users, virt_users + 1);
 	mutex_unlock(&virt_lock);
 	cpus_read_unlock();
 	return r;
@@ -120,7 +136,8 @@ void thinvm_virt_put(void)
 {
 	cpus_read_lock();
 	mutex_lock(&virt_lock);
-	if (!--virt_users)
+	WRITE_ONCE(virt_users, virt_users - 1);
+	if (!virt_users)
 		on_each_cpu(virt_disable_this_cpu, NULL, 1);
 	mutex_unlock(&virt_lock);
 	cpus_read_unlock();
@@ -175,11 +192,14 @@ static int virt_cpu_offline(unsigned int cpu)
 static int virt_reboot(struct notifier_block *nb, unsigned long action,
 		       void *unused)
 {
+	unsigned int was_on;
+
 	mutex_lock(&virt_lock);
-	virt_rebooting = true;
+	WRITE_ONCE(virt_rebooting, true);
+	was_on = cpumask_weight(&virt_cpus);
 	on_each_cpu(virt_disable_this_cpu, NULL, 1);
 	mutex_unlock(&virt_lock);
-	pr_info("virtualization off on all CPUs for reboot/shutdown\n");
+	pr_info("reboot: virtualization turned off on %u CPUs\n", was_on);
 	return NOTIFY_OK;
 }
 

@@ -10,7 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CPULIST_MAX_CPUS 4096
+/* Debian builds its kernel with NR_CPUS=8192. */
+#define CPULIST_MAX_CPUS 8192
 
 struct cpuset {
 	uint64_t bits[CPULIST_MAX_CPUS / 64];

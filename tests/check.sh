@@ -20,6 +20,11 @@ lanes=${THINVM_LANES:-svm vmx systemd}
 CMDLINE_BASE="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1"
 
 add() { echo "$*" >>"$results"; }
+
+collect() { # LANE DIR BOOT_RC
+	tests/vm/collect.sh "$@" >>"$results" ||
+		add "FAIL $1/collect: could not read the lane's results in $2"
+}
 tier() { echo "== $*"; }
 
 run_unit() {
@@ -35,16 +40,24 @@ run_unit() {
 		/^ok - / { print "PASS unit/" $3; next }
 		/^not ok - / { print "FAIL unit/" $4 ": see build/check/unit.tap" }
 	' "$out/unit.tap" >>"$results" 2>/dev/null
+	# Every test the TAP plan announces must have reported.
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out/unit.tap" 2>/dev/null | head -n1)
+	seen=$(grep -c '^\(not \)\{0,1\}ok ' "$out/unit.tap" 2>/dev/null || true)
+	if [ -z "$plan" ] || [ "$plan" -eq 0 ] || [ "$seen" -ne "$plan" ]; then
+		add "FAIL unit/plan: ${seen:-0} results for a plan of ${plan:-nothing}"
+	fi
 }
 
 # After a lane that completed, the console must show the reboot notifier
-# turning virtualization off (init powers off with a VM open).
-check_reboot_line() { # LANE DIR
+# turning virtualization off on every CPU (init powers off with a VM open,
+# so there is something to turn off).
+check_reboot_line() { # LANE DIR CPUS
 	grep -qx "END $1" "$2/result.txt.clean" 2>/dev/null || return 0
-	if grep -q 'thinvm: virtualization off on all CPUs for reboot/shutdown' "$2/console.log"; then
+	if tr -d '\r' <"$2/console.log" |
+		grep -q "thinvm: reboot: virtualization turned off on $3 CPUs\$"; then
 		add "PASS $1/reboot-turns-virt-off"
 	else
-		add "FAIL $1/reboot-turns-virt-off: no reboot line from thinvm on the console"
+		add "FAIL $1/reboot-turns-virt-off: no line from thinvm saying it turned virtualization off on $3 CPUs at power-off"
 	fi
 }
 
@@ -54,8 +67,8 @@ run_lane_svm() {
 	tests/vm/qemu/boot.sh --kernel "$kdir/vmlinuz" --initrd "$out/initramfs.cpio" \
 		--cmdline "$CMDLINE_BASE thinvm_lane=svm" --out "$out/svm" \
 		--timeout 300 || rc=$?
-	tests/vm/collect.sh svm "$out/svm" "$rc" >>"$results"
-	check_reboot_line svm "$out/svm"
+	collect svm "$out/svm" "$rc"
+	check_reboot_line svm "$out/svm" 2
 }
 
 run_lane_vmx() {
@@ -64,8 +77,8 @@ run_lane_vmx() {
 	tests/vm/bochs/boot.sh --kernel-dir "$kdir" --initrd "$out/initramfs.cpio" \
 		--cmdline "$CMDLINE_BASE cryptomgr.notests rodata=off mitigations=off thinvm_lane=vmx" \
 		--out "$out/vmx" --cpus 2 --timeout 600 || rc=$?
-	tests/vm/collect.sh vmx "$out/vmx" "$rc" >>"$results"
-	check_reboot_line vmx "$out/vmx"
+	collect vmx "$out/vmx" "$rc"
+	check_reboot_line vmx "$out/vmx" 2
 }
 
 run_lane_systemd() {
@@ -78,7 +91,7 @@ run_lane_systemd() {
 	rc=0
 	tests/vm/systemd/boot.sh --kernel-dir "$kdir" --destdir "$out/destdir" \
 		--out "$out/systemd" --timeout 600 || rc=$?
-	tests/vm/collect.sh systemd "$out/systemd" "$rc" >>"$results"
+	collect systemd "$out/systemd" "$rc"
 }
 
 start=$(date +%s)
@@ -87,7 +100,10 @@ if kdir=$(scripts/kernel.sh) &&
 	tests/vm/mkinitramfs.sh "$kdir" kmod/thinvm.ko build/vmprogs build/vmctl \
 		"$out/initramfs.cpio"; then
 	for lane in $lanes; do
-		"run_lane_$lane"
+		case $lane in
+		svm | vmx | systemd) "run_lane_$lane" ;;
+		*) add "FAIL setup: no lane called \"$lane\" (THINVM_LANES)" ;;
+		esac
 	done
 else
 	add "FAIL setup: could not fetch the kernel or build the initramfs"

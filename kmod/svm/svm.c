@@ -1,23 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AMD SVM: turning it on and off per CPU. EFER.SVME enables the SVM
- * instructions; VM_HSAVE_PA names the page where VMRUN saves host state.
+ * AMD SVM: turning it on and off per CPU (EFER.SVME enables the SVM
+ * instructions; VM_HSAVE_PA names the page where VMRUN saves host state),
+ * what the CPU offers, and the vCPU objects. vmcb.c holds the VMCB's state,
+ * run.c the entry and the exits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cc_platform.h>
+#include <linux/idr.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <asm/msr.h>
+#include <asm/perf_event.h>
 #include <asm/processor.h>
 
 #include "../hwcaps.h"
-#include "../thinvm.h"
+#include "svm.h"
 
 #define MSR_VM_CR_ 0xc0010114
+#define CPUID_8000000A_EDX_NRIPS	BIT(3)
+#define CPUID_8000000A_EDX_FLUSH_BY_ASID BIT(6)
+/* I/O permission map: 12 KiB; MSR permission map: 8 KiB (APM 15.10, 15.11). */
+#define IOPM_ORDER	2
+#define MSRPM_ORDER	1
 
 static DEFINE_PER_CPU(struct page *, hsave_page);
+
+struct svm_features svm_features;
+u64 svm_iopm_pa, svm_msrpm_pa;
+static struct page *iopm_pages, *msrpm_pages;
+static DEFINE_IDA(asid_ida);
 
 static const char *svm_cpu_missing(void)
 {
@@ -33,14 +49,60 @@ static const char *svm_cpu_missing(void)
 	return thinvm_svm_missing(&caps);
 }
 
-static int svm_setup(void)
+/* A permission map with every bit set: every access is intercepted. */
+static struct page *alloc_intercept_all(unsigned int order)
 {
-	return thinvm_cpu_pages_alloc(&hsave_page);
+	struct page *pages = alloc_pages(GFP_KERNEL, order);
+
+	if (pages)
+		memset(page_address(pages), 0xff, PAGE_SIZE << order);
+	return pages;
 }
 
 static void svm_unsetup(void)
 {
+	if (msrpm_pages)
+		__free_pages(msrpm_pages, MSRPM_ORDER);
+	if (iopm_pages)
+		__free_pages(iopm_pages, IOPM_ORDER);
+	msrpm_pages = iopm_pages = NULL;
+	thinvm_cpu_pages_free(svm_host_save_pages());
 	thinvm_cpu_pages_free(&hsave_page);
+}
+
+static int svm_setup(void)
+{
+	u32 edx = cpuid_edx(0x8000000a);
+
+	/*
+	 * With SME every address given to the hardware (VMCB, save areas,
+	 * nested page tables) would need the encryption bit: not done yet.
+	 */
+	if (cc_platform_has(CC_ATTR_HOST_MEM_ENCRYPT)) {
+		pr_err("host memory encryption (SME) is active: not supported yet\n");
+		return -EOPNOTSUPP;
+	}
+
+	svm_features.nrips = edx & CPUID_8000000A_EDX_NRIPS;
+	svm_features.flush_by_asid = edx & CPUID_8000000A_EDX_FLUSH_BY_ASID;
+	svm_features.nr_asids = cpuid_ebx(0x8000000a);
+	pr_info("SVM: %u ASIDs, NRIP save %s, flush by ASID %s\n",
+		svm_features.nr_asids, svm_features.nrips ? "yes" : "no",
+		svm_features.flush_by_asid ? "yes" : "no");
+	if (svm_features.nr_asids < 2)
+		return -EOPNOTSUPP;
+
+	iopm_pages = alloc_intercept_all(IOPM_ORDER);
+	msrpm_pages = alloc_intercept_all(MSRPM_ORDER);
+	if (!iopm_pages || !msrpm_pages ||
+	    thinvm_cpu_pages_alloc(&hsave_page) ||
+	    thinvm_cpu_pages_alloc(svm_host_save_pages())) {
+		svm_unsetup();
+		return -ENOMEM;
+	}
+	svm_iopm_pa = page_to_phys(iopm_pages);
+	svm_msrpm_pa = page_to_phys(msrpm_pages);
+	return 0;
 }
 
 static int svm_enable_cpu(void)
@@ -50,8 +112,15 @@ static int svm_enable_cpu(void)
 	rdmsrl(MSR_EFER, efer);
 	if (efer & EFER_SVME)
 		return -EBUSY;
-	wrmsrl(MSR_EFER, efer | EFER_SVME);
-	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(this_cpu_read(hsave_page)));
+	/* Checked writes: firmware may have set SVMDIS since load. */
+	if (wrmsrl_safe(MSR_EFER, efer | EFER_SVME) ||
+	    wrmsrl_safe(MSR_VM_HSAVE_PA,
+			page_to_phys(this_cpu_read(hsave_page)))) {
+		wrmsrl_safe(MSR_EFER, efer);
+		return -EIO;
+	}
+	/* Host-only/guest-only perf counters mean something now. */
+	amd_pmu_enable_virt();
 	return 0;
 }
 
@@ -61,7 +130,12 @@ static void svm_disable_cpu(void)
 
 	wrmsrl(MSR_VM_HSAVE_PA, 0);
 	rdmsrl(MSR_EFER, efer);
-	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+	if (efer & EFER_SVME) {
+		/* GIF must be set when SVM goes off, or interrupts stay blocked. */
+		asm volatile("stgi" ::: "memory");
+		wrmsrl(MSR_EFER, efer & ~EFER_SVME);
+	}
+	amd_pmu_disable_virt();
 }
 
 static bool svm_hw_enabled(void)
@@ -70,6 +144,58 @@ static bool svm_hw_enabled(void)
 
 	rdmsrl(MSR_EFER, efer);
 	return efer & EFER_SVME;
+}
+
+/* Nested paging follows the host's paging depth (APM 15.25.3). */
+static int svm_mmu_levels(void)
+{
+	return __read_cr4() & X86_CR4_LA57 ? 5 : 4;
+}
+
+/* NPT entries are ordinary x86 page-table entries, user and writable. */
+static const struct thinvm_pte_format svm_pte = {
+	.table = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
+	.leaf_rw = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER,
+	.leaf_ro = _PAGE_PRESENT | _PAGE_USER,
+};
+
+static int svm_vcpu_create(struct thinvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm;
+	struct page *page;
+	int asid;
+
+	svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
+	if (!svm)
+		return -ENOMEM;
+	/* ASID 0 is the host's. One per vCPU: guests' TLB entries differ. */
+	asid = ida_alloc_range(&asid_ida, 1, svm_features.nr_asids - 1,
+			       GFP_KERNEL);
+	if (asid < 0) {
+		kfree(svm);
+		return -EBUSY;
+	}
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page) {
+		ida_free(&asid_ida, asid);
+		kfree(svm);
+		return -ENOMEM;
+	}
+	svm->asid = asid;
+	svm->vmcb = page_address(page);
+	svm->vmcb_pa = page_to_phys(page);
+	vcpu->arch = svm;
+	svm_vmcb_reset(vcpu);
+	return 0;
+}
+
+static void svm_vcpu_free(struct thinvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	free_page((unsigned long)svm->vmcb);
+	ida_free(&asid_ida, svm->asid);
+	kfree(svm);
 }
 
 const struct thinvm_backend thinvm_svm = {
@@ -81,4 +207,11 @@ const struct thinvm_backend thinvm_svm = {
 	.enable_cpu = svm_enable_cpu,
 	.disable_cpu = svm_disable_cpu,
 	.hw_enabled = svm_hw_enabled,
+	.pte = &svm_pte,
+	.mmu_levels = svm_mmu_levels,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_free = svm_vcpu_free,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.vcpu_run = svm_vcpu_run,
 };

@@ -91,10 +91,10 @@ static int vmx_enable_cpu(void)
 	intel_pt_handle_vmx(1);
 	cr4_set_bits(X86_CR4_VMXE);
 	r = vmxon(page_to_phys(this_cpu_read(vmxon_page)));
+	/* virt.c logs the failure, once, outside IPI context. */
 	if (r) {
 		cr4_clear_bits(X86_CR4_VMXE);
 		intel_pt_handle_vmx(0);
-		pr_err("CPU%d: VMXON failed\n", raw_smp_processor_id());
 	}
 	return r;
 }

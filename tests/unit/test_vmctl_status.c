@@ -72,6 +72,7 @@ Test(vmctl_status, module_absent_reads_as_not_loaded)
 	json = render(&st, true);
 	cr_assert_str_eq(json, "{\"loaded\":false,\"online_cpus\":\"0-3\"}\n");
 	free(json);
+	vmctl_status_free(&st);
 }
 
 Test(vmctl_status, loaded_with_vms)
@@ -91,6 +92,7 @@ Test(vmctl_status, loaded_with_vms)
 	cr_assert(strstr(text, " Virt. on CPUs: 0-3\n"));
 	free(json);
 	free(text);
+	vmctl_status_free(&st);
 }
 
 Test(vmctl_status, no_vm_says_so_in_words)
@@ -104,18 +106,40 @@ Test(vmctl_status, no_vm_says_so_in_words)
 	cr_assert(strstr(text, "loaded, Intel VMX"));
 	cr_assert(strstr(text, "none (no VM exists)"));
 	free(text);
+	vmctl_status_free(&st);
 }
 
 Test(vmctl_status, malformed_values_are_errors)
 {
+	static const char *const cases[][3] = {
+		{ "svm\n", "0-\n", "0\n" },
+		{ "arm\n", "0\n", "0\n" },
+		{ "svm\n", "0\n", "many\n" },
+		{ "svm\n", "0\n", "-1\n" },
+		{ "svm\n", "0\n", " 1\n" },
+	};
 	struct vmctl_status st;
 
-	put_module("svm\n", "0-\n", "0\n");
-	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
-	put_module("arm\n", "0\n", "0\n");
-	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
-	put_module("svm\n", "0\n", "many\n");
-	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
-	put_module("svm\n", "0\n", "-1x\n");
-	cr_assert_eq(vmctl_status_read(root, &st), -EINVAL);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_module(cases[i][0], cases[i][1], cases[i][2]);
+		cr_expect_eq(vmctl_status_read(root, &st), -EINVAL, "case %zu", i);
+		vmctl_status_free(&st);
+	}
+}
+
+Test(vmctl_status, long_cpulists_are_read_whole)
+{
+	struct vmctl_status st;
+	char list[8192] = "";
+
+	/* Every other CPU of 1024: a 4 KiB cpulist. */
+	for (int cpu = 0; cpu < 1024; cpu += 2)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%d", cpu ? "," : "", cpu);
+	strcat(list, "\n");
+	put("devices/system/cpu/online", list);
+	put_module("svm\n", list, "1\n");
+	cr_assert_eq(vmctl_status_read(root, &st), 0);
+	cr_assert_eq(strlen(st.enabled_cpus), strlen(list) - 1);
+	vmctl_status_free(&st);
 }

@@ -27,12 +27,8 @@ for m in msr irqbypass kvm ccp kvm-amd kvm-intel; do
 	cp "$f" "$stage/lib/stock/"
 done
 
-for p in "$progs"/*; do
-	case $(basename "$p") in
-	test_*) cp "$p" "$stage/tests/" ;;
-	*) cp "$p" "$stage/bin/" ;;
-	esac
-done
+# Tests and their helper programs in one folder, which init puts in PATH.
+cp "$progs"/* "$stage/tests/"
 # The shared libraries the programs link against, at the same paths.
 for lib in $(ldd "$progs"/* "$vmctl" 2>/dev/null | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
 	mkdir -p "$stage$(dirname "$lib")"

@@ -168,6 +168,33 @@ int vt_create_vm(const char *dev)
 	return vm;
 }
 
+void vt_require_vcpus(void)
+{
+	int vm = vt_create_vm(THINVM_DEV);
+	int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+
+	if (vcpu < 0 && errno == EOPNOTSUPP)
+		vt_skip("thinvm's %s backend cannot run vCPUs yet", vt_vendor());
+	TEST_ASSERT(vcpu >= 0, "KVM_CREATE_VCPU");
+	close(vcpu);
+	close(vm);
+}
+
+const char *vt_sibling(const char *name)
+{
+	static char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	char *slash;
+
+	TEST_ASSERT(n > 0, "readlink /proc/self/exe");
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	TEST_ASSERT(slash && (size_t)(slash - path) + strlen(name) + 2 < sizeof(path),
+		    "path too long");
+	strcpy(slash + 1, name);
+	return path;
+}
+
 bool vt_kernel_log_has(const char *needle)
 {
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);

@@ -64,6 +64,15 @@ void vt_expect_virt(bool on, const char *what);
 /* Open @dev and create a VM on it; returns the VM fd or fails the test. */
 int vt_create_vm(const char *dev);
 
+/*
+ * The path of program @name beside this test's own executable (the tests
+ * and their helper programs are installed in one folder).
+ */
+const char *vt_sibling(const char *name);
+
+/* Skip the test when thinvm's backend on this lane cannot run vCPUs yet. */
+void vt_require_vcpus(void);
+
 /* Whether the kernel log contains @needle (reads the whole ring buffer). */
 bool vt_kernel_log_has(const char *needle);
 

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Running an SVM guest: one VMRUN, then the exit. Exits the kernel handles
+ * return 1 (enter again); those for userspace fill kvm_run and return 0.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/kvm_para.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <asm/svm.h>
+#include <asm/traps.h>
+
+#include "svm.h"
+
+/* Nested page fault error code (APM 15.25.6): bit 1 is a write. */
+#define NPF_ERR_WRITE BIT_ULL(1)
+
+static DEFINE_PER_CPU(struct page *, host_save_page);
+
+struct page * __percpu *svm_host_save_pages(void)
+{
+	return &host_save_page;
+}
+
+/*
+ * The address after the intercepted instruction: from the CPU when it
+ * saves it (NRIP save), else from the instruction's length, which for the
+ * instructions this is used for has no prefix a guest would use.
+ */
+static unsigned long next_rip(struct thinvm_vcpu *vcpu, unsigned int len)
+{
+	if (svm_features.nrips)
+		return to_svm(vcpu)->vmcb->control.next_rip;
+	return vcpu->rip + len;
+}
+
+static void inject_exception(struct thinvm_vcpu *vcpu, unsigned int vector,
+			     bool has_error, u32 error)
+{
+	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
+
+	ctl->event_inj = SVM_EVTINJ_VALID | SVM_EVTINJ_TYPE_EXEPT | vector |
+			 (has_error ? SVM_EVTINJ_VALID_ERR : 0);
+	ctl->event_inj_err = error;
+}
+
+static bool long_mode_code(struct vmcb *vmcb)
+{
+	return (vmcb->save.efer & EFER_LMA) &&
+	       (vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK);
+}
+
+static int handle_io(struct thinvm_vcpu *vcpu)
+{
+	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
+	u32 info = ctl->exit_info_1;
+	u8 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+
+	if (info & SVM_IOIO_STR_MASK) {
+		thinvm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION,
+					   info);
+		return 0;
+	}
+	/* EXITINFO2 holds the next RIP for I/O intercepts, NRIP save or not. */
+	vcpu->rip = ctl->exit_info_2;
+	thinvm_vcpu_exit_io(vcpu, info >> 16, size, info & SVM_IOIO_TYPE_MASK);
+	return 0;
+}
+
+/*
+ * CPUID from the vCPU's table. Until KVM_SET_CPUID2 fills one, the table is
+ * empty and, as on KVM, every leaf reads zero.
+ */
+static int handle_cpuid(struct thinvm_vcpu *vcpu)
+{
+	vcpu->regs[THINVM_RAX] = 0;
+	vcpu->regs[THINVM_RBX] = 0;
+	vcpu->regs[THINVM_RCX] = 0;
+	vcpu->regs[THINVM_RDX] = 0;
+	vcpu->rip = next_rip(vcpu, 2);
+	return 1;
+}
+
+/* The KVM hypercall ABI: number in RAX, result in RAX. */
+static int handle_vmmcall(struct thinvm_vcpu *vcpu)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	unsigned long ret;
+
+	if (vmcb->save.cpl)
+		ret = -KVM_EPERM;
+	else
+		ret = -KVM_ENOSYS;	/* no hypercall is implemented yet */
+	if (!long_mode_code(vmcb))
+		ret = (u32)ret;
+	vcpu->regs[THINVM_RAX] = ret;
+	vcpu->rip = next_rip(vcpu, 3);
+	return 1;
+}
+
+static int handle_npf(struct thinvm_vcpu *vcpu)
+{
+	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
+	u64 gpa = ctl->exit_info_2;
+	bool write = ctl->exit_info_1 & NPF_ERR_WRITE;
+	int r = thinvm_vm_fault(vcpu->vm, gpa, write);
+
+	switch (r) {
+	case 0:
+		return 1;
+	case -ENOENT:
+	case -EPERM:
+		/* MMIO: decoding the access is not implemented yet. */
+		thinvm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION,
+					   gpa);
+		return 0;
+	default:
+		return r;
+	}
+}
+
+static int handle_exit(struct thinvm_vcpu *vcpu)
+{
+	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
+	struct kvm_run *run = vcpu->run;
+	u64 code = ((u64)vmcb->control.exit_code_hi << 32) |
+		   vmcb->control.exit_code;
+
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		return 1;
+	case SVM_EXIT_HLT:
+		vcpu->rip = next_rip(vcpu, 1);
+		run->exit_reason = KVM_EXIT_HLT;
+		return 0;
+	case SVM_EXIT_IOIO:
+		return handle_io(vcpu);
+	case SVM_EXIT_CPUID:
+		return handle_cpuid(vcpu);
+	case SVM_EXIT_MSR:
+		/* No MSR is emulated yet: #GP, as KVM does for unknown ones. */
+		inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
+	case SVM_EXIT_VMMCALL:
+		return handle_vmmcall(vcpu);
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+		/* No nested virtualization: #UD, as KVM without nested=1. */
+		inject_exception(vcpu, X86_TRAP_UD, false, 0);
+		return 1;
+	case SVM_EXIT_SHUTDOWN:
+		/* The VMCB is undefined after a shutdown: start afresh. */
+		svm_vmcb_reset(vcpu);
+		run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	case SVM_EXIT_NPF:
+		return handle_npf(vcpu);
+	case SVM_EXIT_ERR:
+		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_entry_failure_reason = code;
+		run->fail_entry.cpu = vcpu->cpu;
+		return 0;
+	default:
+		thinvm_vcpu_internal_error(vcpu,
+			KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, code);
+		return 0;
+	}
+}
+
+/*
+ * An event the guest was receiving when the exit came (an exception or
+ * interrupt whose delivery hit a nested page fault, say) is delivered again
+ * on the next entry. Software interrupts are not: their INTn runs again.
+ */
+static void requeue_interrupted_event(struct vmcb_control_area *ctl)
+{
+	u32 info = ctl->exit_int_info;
+
+	if (!(info & SVM_EXITINTINFO_VALID) ||
+	    (info & SVM_EXITINTINFO_TYPE_MASK) == SVM_EXITINTINFO_TYPE_SOFT)
+		return;
+	ctl->event_inj = info;
+	ctl->event_inj_err = ctl->exit_int_info_err;
+}
+
+u64 svm_host_save_pa(void)
+{
+	return page_to_phys(this_cpu_read(host_save_page));
+}
+
+int svm_vcpu_run(struct thinvm_vcpu *vcpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct vmcb *vmcb = svm->vmcb;
+	struct thinvm_mmu *mmu = &vcpu->vm->mmu;
+	int cpu;
+	u64 gen;
+
+	vmcb->save.rax = vcpu->regs[THINVM_RAX];
+	vmcb->save.rsp = vcpu->regs[THINVM_RSP];
+	vmcb->save.rip = vcpu->rip;
+	vmcb->save.rflags = vcpu->rflags;
+
+	local_irq_disable();
+	if (!thinvm_virt_on_this_cpu()) {
+		local_irq_enable();
+		return -EIO;
+	}
+	cpu = smp_processor_id();
+	WRITE_ONCE(vcpu->mode, THINVM_IN_GUEST);
+	/* Pairs with thinvm_vm_flush_tlbs(): see there. */
+	smp_mb();
+	gen = atomic64_read(&mmu->tlb_gen);
+	if (cpu != vcpu->cpu || gen != vcpu->tlb_gen)
+		vmcb->control.tlb_ctl = svm_features.flush_by_asid ?
+			TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL_ASID;
+	vcpu->cpu = cpu;
+	vcpu->tlb_gen = gen;
+
+	/* Read as a failed entry should VMRUN fault and be skipped. */
+	vmcb->control.exit_code = SVM_EXIT_ERR;
+	vmcb->control.exit_code_hi = -1u;
+	asm volatile("clgi" ::: "memory");
+	thinvm_svm_vmrun(svm->vmcb_pa, vcpu->regs, svm_host_save_pa());
+	asm volatile("stgi" ::: "memory");
+
+	WRITE_ONCE(vcpu->mode, THINVM_OUTSIDE_GUEST);
+	local_irq_enable();
+
+	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	vmcb->control.event_inj = 0;
+	vcpu->regs[THINVM_RAX] = vmcb->save.rax;
+	vcpu->regs[THINVM_RSP] = vmcb->save.rsp;
+	vcpu->rip = vmcb->save.rip;
+	vcpu->rflags = vmcb->save.rflags;
+	requeue_interrupted_event(&vmcb->control);
+	return handle_exit(vcpu);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Inside the SVM backend. */
+#ifndef THINVM_SVM_H
+#define THINVM_SVM_H
+
+#include <asm/svm.h>
+
+#include "../thinvm.h"
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u32 asid;
+};
+
+static inline struct svm_vcpu *to_svm(struct thinvm_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+/* What the CPU offers beyond the minimum, read once at load. */
+struct svm_features {
+	bool nrips;		/* next_rip saved on intercepts */
+	bool flush_by_asid;	/* TLB_CONTROL can flush one ASID */
+	u32 nr_asids;
+};
+extern struct svm_features svm_features;
+extern u64 svm_iopm_pa, svm_msrpm_pa;
+
+/* vmcb.c */
+void svm_vmcb_reset(struct thinvm_vcpu *vcpu);
+void svm_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
+int svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+
+/* run.c */
+int svm_vcpu_run(struct thinvm_vcpu *vcpu);
+/* The per-CPU pages where host VMLOAD state waits while a guest runs. */
+struct page * __percpu *svm_host_save_pages(void);
+u64 svm_host_save_pa(void);
+
+/* vmenter.S */
+void thinvm_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_save_pa);
+
+#endif

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPU objects and the run loop. A vCPU is an anonymous-inode file whose
+ * mapping is a struct kvm_run (page 0) and the port I/O data (page 1), as on
+ * KVM. KVM_RUN enters the guest through the backend until an exit needs
+ * userspace, a signal is pending, or an error happens.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "thinvm.h"
+
+void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size, bool in)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = port;
+	run->io.count = 1;
+	run->io.data_offset = THINVM_PIO_PAGE * PAGE_SIZE;
+	if (in) {
+		vcpu->pio_in.pending = true;
+		vcpu->pio_in.size = size;
+	} else {
+		memcpy(vcpu->pio_data, &vcpu->regs[THINVM_RAX], size);
+	}
+}
+
+void thinvm_vcpu_internal_error(struct thinvm_vcpu *vcpu, u32 suberror,
+				u64 info)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = 2;
+	run->internal.data[0] = info;
+	run->internal.data[1] = vcpu->rip;
+}
+
+/* The data of a port read, which userspace wrote, goes into RAX. */
+static void complete_pio_in(struct thinvm_vcpu *vcpu)
+{
+	unsigned long *rax = &vcpu->regs[THINVM_RAX];
+	u32 data = 0;
+
+	memcpy(&data, vcpu->pio_data, vcpu->pio_in.size);
+	switch (vcpu->pio_in.size) {
+	case 1:
+		*rax = (*rax & ~0xffUL) | data;
+		break;
+	case 2:
+		*rax = (*rax & ~0xffffUL) | data;
+		break;
+	default:
+		/* A 32-bit destination zero-extends, as in hardware. */
+		*rax = data;
+	}
+	vcpu->pio_in.pending = false;
+}
+
+static int vcpu_run(struct thinvm_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	if (vcpu->pio_in.pending)
+		complete_pio_in(vcpu);
+	if (READ_ONCE(run->immediate_exit)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	r = fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	if (r)
+		return r;
+	for (;;) {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		if (thinvm_virt_rebooting()) {
+			r = -EIO;
+			break;
+		}
+		r = thinvm_backend->vcpu_run(vcpu);
+		if (r <= 0)
+			break;
+		cond_resched();
+	}
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
+	return r;
+}
+
+static void get_regs(struct thinvm_vcpu *vcpu, struct kvm_regs *r)
+{
+	const unsigned long *g = vcpu->regs;
+
+	*r = (struct kvm_regs){
+		.rax = g[THINVM_RAX], .rbx = g[THINVM_RBX],
+		.rcx = g[THINVM_RCX], .rdx = g[THINVM_RDX],
+		.rsi = g[THINVM_RSI], .rdi = g[THINVM_RDI],
+		.rsp = g[THINVM_RSP], .rbp = g[THINVM_RBP],
+		.r8 = g[THINVM_R8], .r9 = g[THINVM_R9],
+		.r10 = g[THINVM_R10], .r11 = g[THINVM_R11],
+		.r12 = g[THINVM_R12], .r13 = g[THINVM_R13],
+		.r14 = g[THINVM_R14], .r15 = g[THINVM_R15],
+		.rip = vcpu->rip, .rflags = vcpu->rflags,
+	};
+}
+
+static void set_regs(struct thinvm_vcpu *vcpu, const struct kvm_regs *r)
+{
+	unsigned long *g = vcpu->regs;
+
+	g[THINVM_RAX] = r->rax; g[THINVM_RBX] = r->rbx;
+	g[THINVM_RCX] = r->rcx; g[THINVM_RDX] = r->rdx;
+	g[THINVM_RSI] = r->rsi; g[THINVM_RDI] = r->rdi;
+	g[THINVM_RSP] = r->rsp; g[THINVM_RBP] = r->rbp;
+	g[THINVM_R8] = r->r8; g[THINVM_R9] = r->r9;
+	g[THINVM_R10] = r->r10; g[THINVM_R11] = r->r11;
+	g[THINVM_R12] = r->r12; g[THINVM_R13] = r->r13;
+	g[THINVM_R14] = r->r14; g[THINVM_R15] = r->r15;
+	vcpu->rip = r->rip;
+	/* Bit 1 of RFLAGS is always set, as KVM forces it. */
+	vcpu->rflags = r->rflags | X86_EFLAGS_FIXED;
+	/* New registers replace whatever a pending port read would write. */
+	vcpu->pio_in.pending = false;
+}
+
+static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
+		       void __user *argp)
+{
+	switch (cmd) {
+	case KVM_RUN:
+		if (argp)
+			return -EINVAL;
+		return vcpu_run(vcpu);
+	case KVM_GET_REGS: {
+		struct kvm_regs regs;
+
+		get_regs(vcpu, &regs);
+		return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+	}
+	case KVM_SET_REGS: {
+		struct kvm_regs regs;
+
+		if (copy_from_user(&regs, argp, sizeof(regs)))
+			return -EFAULT;
+		set_regs(vcpu, &regs);
+		return 0;
+	}
+	case KVM_GET_SREGS: {
+		struct kvm_sregs sregs;
+
+		memset(&sregs, 0, sizeof(sregs));
+		thinvm_backend->get_sregs(vcpu, &sregs);
+		return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+	}
+	case KVM_SET_SREGS: {
+		struct kvm_sregs sregs;
+
+		if (copy_from_user(&sregs, argp, sizeof(sregs)))
+			return -EFAULT;
+		return thinvm_backend->set_sregs(vcpu, &sregs);
+	}
+	default:
+		/* As KVM answers unknown vCPU ioctls. */
+		return -EINVAL;
+	}
+}
+
+static long thinvm_vcpu_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct thinvm_vcpu *vcpu = file->private_data;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	r = vcpu_ioctl(vcpu, cmd, (void __user *)arg);
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+static vm_fault_t vcpu_fault(struct vm_fault *vmf)
+{
+	struct thinvm_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	void *addr;
+
+	switch (vmf->pgoff) {
+	case 0:
+		addr = vcpu->run;
+		break;
+	case THINVM_PIO_PAGE:
+		addr = vcpu->pio_data;
+		break;
+	default:
+		return VM_FAULT_SIGBUS;
+	}
+	vmf->page = virt_to_page(addr);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_fault,
+};
+
+static int thinvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+static void vcpu_free(struct thinvm_vcpu *vcpu)
+{
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	free_page((unsigned long)vcpu->pio_data);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+static int thinvm_vcpu_release(struct inode *inode, struct file *file)
+{
+	struct thinvm_vcpu *vcpu = file->private_data;
+	struct thinvm_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+	thinvm_backend->vcpu_free(vcpu);
+	vcpu_free(vcpu);
+	thinvm_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations thinvm_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = thinvm_vcpu_release,
+	.unlocked_ioctl = thinvm_vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = thinvm_vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+/* The state KVM gives a new vCPU, before KVM_SET_REGS. */
+static void vcpu_reset(struct thinvm_vcpu *vcpu)
+{
+	vcpu->rip = 0xfff0;
+	vcpu->rflags = X86_EFLAGS_FIXED;
+	/* Family/model/stepping as KVM reports them without a CPUID table. */
+	vcpu->regs[THINVM_RDX] = 0x600;
+	vcpu->cpu = -1;
+}
+
+int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id)
+{
+	struct thinvm_vcpu *vcpu;
+	int r;
+
+	if (!thinvm_backend->vcpu_create)
+		return -EOPNOTSUPP;
+	if (id >= THINVM_MAX_VCPUS)
+		return -EINVAL;
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	mutex_init(&vcpu->mutex);
+	vcpu_reset(vcpu);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run || !vcpu->pio_data ||
+	    !fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
+		free_page((unsigned long)vcpu->pio_data);
+		free_page((unsigned long)vcpu->run);
+		kfree(vcpu);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&vm->lock);
+	/* As KVM, an id is taken for the VM's life even once its fd closes. */
+	if (test_and_set_bit(id, vm->vcpu_ids)) {
+		r = -EEXIST;
+		goto err_unlock;
+	}
+	r = thinvm_backend->vcpu_create(vcpu);
+	if (r)
+		goto err_id;
+	kref_get(&vm->ref);
+	r = anon_inode_getfd("thinvm-vcpu", &thinvm_vcpu_fops, vcpu,
+			     O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		thinvm_vm_put(vm);
+		goto err_backend;
+	}
+	vm->vcpus[id] = vcpu;
+	vm->nr_vcpus++;
+	mutex_unlock(&vm->lock);
+	return r;
+
+err_backend:
+	thinvm_backend->vcpu_free(vcpu);
+err_id:
+	clear_bit(id, vm->vcpu_ids);
+err_unlock:
+	mutex_unlock(&vm->lock);
+	vcpu_free(vcpu);
+	return r;
+}
