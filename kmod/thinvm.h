@@ -119,7 +119,8 @@ struct thinvm_backend {
 	/* What the hardware bit is called, for log lines. */
 	const char *owner_bit;
 
-	/* Nested paging: the entry format and how many levels to use. */
+	/* Nested paging: the entry format and how many levels to use (both
+	 * required). */
 	const struct thinvm_pte_format *pte;
 	int (*mmu_levels)(void);
 

@@ -166,7 +166,9 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		return handle_npf(vcpu);
 	case SVM_EXIT_ERR:
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
-		run->fail_entry.hardware_entry_failure_reason = code;
+		/* As KVM reports it: the low 32 bits of the exit code. */
+		run->fail_entry.hardware_entry_failure_reason =
+			vmcb->control.exit_code;
 		run->fail_entry.cpu = vcpu->cpu;
 		return 0;
 	default:

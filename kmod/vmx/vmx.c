@@ -114,6 +114,28 @@ static bool vmx_hw_enabled(void)
 	return __read_cr4() & X86_CR4_VMXE;
 }
 
+/*
+ * 4-level EPT, which every EPT CPU has (hwcaps.c requires it) and which
+ * covers 48-bit guest-physical addresses; 5 levels come with the vCPUs.
+ */
+static int vmx_mmu_levels(void)
+{
+	return 4;
+}
+
+/* EPT entries: read, write, execute; leaves write-back (SDM 29.3.2). */
+#define EPT_R		BIT_ULL(0)
+#define EPT_W		BIT_ULL(1)
+#define EPT_X		BIT_ULL(2)
+#define EPT_MT_WB	(6ULL << 3)
+
+static const struct thinvm_pte_format vmx_pte = {
+	.table = EPT_R | EPT_W | EPT_X,
+	.leaf_rw = EPT_R | EPT_W | EPT_X | EPT_MT_WB,
+	.leaf_ro = EPT_R | EPT_X | EPT_MT_WB,
+};
+
+/* vCPUs (vcpu_create and the rest) come with the VMX backend's own issue. */
 const struct thinvm_backend thinvm_vmx = {
 	.name = "vmx",
 	.owner_bit = "CR4.VMXE",
@@ -123,4 +145,6 @@ const struct thinvm_backend thinvm_vmx = {
 	.enable_cpu = vmx_enable_cpu,
 	.disable_cpu = vmx_disable_cpu,
 	.hw_enabled = vmx_hw_enabled,
+	.pte = &vmx_pte,
+	.mmu_levels = vmx_mmu_levels,
 };
