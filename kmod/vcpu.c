@@ -15,7 +15,28 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "sregs_rules.h"
 #include "thinvm.h"
+
+/*
+ * Until KVM_SET_CPUID2 exists the guest's CPUID is empty: only the base CR4
+ * bits are allowed and, as KVM assumes without a 0x80000008 leaf, 36-bit
+ * physical addresses.
+ */
+#define GUEST_MAXPHYADDR_DEFAULT 36
+
+static int set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
+{
+	struct thinvm_sregs_view view = {
+		.cr0 = sregs->cr0, .cr3 = sregs->cr3, .cr4 = sregs->cr4,
+		.efer = sregs->efer, .cs_l = sregs->cs.l,
+	};
+
+	if (!thinvm_sregs_valid(&view, THINVM_CR4_BASE_BITS,
+				GUEST_MAXPHYADDR_DEFAULT))
+		return -EINVAL;
+	return thinvm_backend->set_sregs(vcpu, sregs);
+}
 
 void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size, bool in)
 {
@@ -172,7 +193,7 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 
 		if (copy_from_user(&sregs, argp, sizeof(sregs)))
 			return -EFAULT;
-		return thinvm_backend->set_sregs(vcpu, &sregs);
+		return set_sregs(vcpu, &sregs);
 	}
 	default:
 		/* As KVM answers unknown vCPU ioctls. */

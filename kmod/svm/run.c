@@ -125,8 +125,12 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	struct kvm_run *run = vcpu->run;
-	u64 code = ((u64)vmcb->control.exit_code_hi << 32) |
-		   vmcb->control.exit_code;
+	/*
+	 * The low half names the exit; VMEXIT_INVALID is -1, whose high half
+	 * not every implementation writes (QEMU leaves it 0), so as KVM does,
+	 * only the low half is looked at.
+	 */
+	u32 code = vmcb->control.exit_code;
 
 	switch (code) {
 	case SVM_EXIT_INTR:
@@ -164,7 +168,7 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		return 0;
 	case SVM_EXIT_NPF:
 		return handle_npf(vcpu);
-	case SVM_EXIT_ERR:
+	case (u32)SVM_EXIT_ERR:
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 		/* As KVM reports it: the low 32 bits of the exit code. */
 		run->fail_entry.hardware_entry_failure_reason =

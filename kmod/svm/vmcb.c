@@ -166,10 +166,6 @@ int svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 	for (i = 0; i < ARRAY_SIZE(sregs->interrupt_bitmap); i++)
 		if (sregs->interrupt_bitmap[i])
 			return -EINVAL;
-	/* EFER bits the CPU has no meaning for, or SVME (no nested SVM). */
-	if (sregs->efer & ~(u64)(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX |
-				 EFER_FFXSR))
-		return -EINVAL;
 
 	seg_set(&save->cs, &sregs->cs);
 	seg_set(&save->ds, &sregs->ds);
@@ -188,6 +184,10 @@ int svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 	save->cr2 = sregs->cr2;
 	save->cr3 = sregs->cr3;
 	save->cr4 = sregs->cr4;
+	/*
+	 * As KVM: EFER is not checked here; reserved bits make the entry fail
+	 * (KVM_EXIT_FAIL_ENTRY). SVME is always on for VMRUN.
+	 */
 	save->efer = sregs->efer | EFER_SVME;
 	return 0;
 }
