@@ -57,6 +57,8 @@ void svm_vmcb_reset(struct thinvm_vcpu *vcpu)
 	ctl->iopm_base_pa = svm_iopm_pa;
 	ctl->msrpm_base_pa = svm_msrpm_pa;
 	ctl->asid = svm->asid;
+	/* The guest's IF masks only virtual interrupts, never the host's. */
+	ctl->int_ctl = V_INTR_MASKING_MASK;
 	ctl->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	ctl->nested_cr3 = __pa(vcpu->vm->mmu.root);
 	ctl->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;

@@ -7,8 +7,11 @@
  * CSTAR, SFMASK, SYSENTER_*) is switched with them, host state going to a
  * per-CPU page.
  *
- * Called with IRQs off and GIF clear. A fault on VMLOAD/VMRUN/VMSAVE (SVM
- * turned off underneath by an emergency reboot) is skipped, as KVM does.
+ * Called with IRQs off and GIF clear. IF is set just around VMRUN: with
+ * V_INTR_MASKING the host's IF decides whether physical interrupts reach the
+ * CPU while the guest runs (and so make it exit), whatever the guest's IF;
+ * GIF still holds them off outside the guest. A fault on VMLOAD/VMRUN/VMSAVE
+ * (SVM turned off underneath by an emergency reboot) is skipped, as KVM does.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
@@ -67,9 +70,11 @@ SYM_FUNC_START(thinvm_svm_vmrun)
 	mov	R_RSI(%rsi), %rsi
 
 	/* RAX is the VMCB again after the exit; RSP is restored too. */
+	sti
 5:	vmrun	%rax
-6:	vmsave	%rax
-7:
+6:	cli
+7:	vmsave	%rax
+8:
 	push	%rsi
 	mov	16(%rsp), %rsi	/* regs */
 	mov	%rcx, R_RCX(%rsi)
@@ -98,8 +103,8 @@ SYM_FUNC_START(thinvm_svm_vmrun)
 	xor	%r11d, %r11d
 
 	mov	16(%rsp), %rax
-8:	vmload	%rax
-9:
+9:	vmload	%rax
+10:
 	xor	%eax, %eax
 	add	$24, %rsp
 	pop	%rbx
@@ -112,7 +117,7 @@ SYM_FUNC_START(thinvm_svm_vmrun)
 
 	_ASM_EXTABLE(1b, 2b)
 	_ASM_EXTABLE(3b, 4b)
-	_ASM_EXTABLE(5b, 6b)
-	_ASM_EXTABLE(6b, 7b)
-	_ASM_EXTABLE(8b, 9b)
+	_ASM_EXTABLE(5b, 6b)	/* to the cli: IF must not stay set */
+	_ASM_EXTABLE(7b, 8b)
+	_ASM_EXTABLE(9b, 10b)
 SYM_FUNC_END(thinvm_svm_vmrun)
