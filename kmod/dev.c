@@ -25,6 +25,8 @@ static long thinvm_dev_ioctl(struct file *file, unsigned int cmd,
 		return thinvm_check_extension(arg);
 	case KVM_CREATE_VM:
 		return thinvm_vm_create(arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return thinvm_msr_index_list((void __user *)arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		if (arg)
 			return -EINVAL;

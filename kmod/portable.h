@@ -19,6 +19,8 @@
 #include <stdint.h>
 typedef uint32_t u32;
 typedef uint64_t u64;
+typedef int64_t s64;
+typedef uint8_t u8;
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
 #endif

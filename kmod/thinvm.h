@@ -58,6 +58,8 @@ struct thinvm_pte_format {
 	u64 leaf_ro;		/* bits of a read-only leaf */
 };
 
+struct thinvm_msr_env;
+
 struct thinvm_vm {
 	struct kref ref;	/* the VM fd and each vCPU fd */
 	u64 id;
@@ -90,6 +92,9 @@ struct thinvm_vcpu {
 		bool pending;
 		u8 size;
 	} pio_in;
+	/* MSRs without a home in the backend's state. */
+	u64 apic_base;
+	u64 misc_enable;
 	int mode;		/* enum thinvm_vcpu_mode, read by kickers */
 	int cpu;		/* where it runs or ran last, -1 before */
 	u64 tlb_gen;		/* the MMU generation its TLB reflects */
@@ -128,12 +133,21 @@ struct thinvm_backend {
 	int (*vcpu_create)(struct thinvm_vcpu *vcpu);
 	void (*vcpu_free)(struct thinvm_vcpu *vcpu);
 	void (*get_sregs)(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
-	int (*set_sregs)(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+	/* Checked by the caller (vcpu.c): cannot fail. */
+	void (*set_sregs)(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
 	/*
 	 * Enter the guest once and handle the exit: > 0 to enter again, 0 when
 	 * vcpu->run holds an exit for userspace, < 0 for an error.
 	 */
 	int (*vcpu_run)(struct thinvm_vcpu *vcpu);
+	/*
+	 * MSRs the backend keeps (EFER, PAT, TSC, SYSENTER, SYSCALL, segment
+	 * bases): raw access, checked by msr.c; -ENOENT for any other.
+	 */
+	int (*get_msr)(struct thinvm_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct thinvm_vcpu *vcpu, u32 index, u64 data);
+	/* Fill what the MSR checks need from the vCPU's state (paging, LA57). */
+	void (*msr_env)(struct thinvm_vcpu *vcpu, struct thinvm_msr_env *env);
 };
 
 extern const struct thinvm_backend thinvm_svm;
@@ -180,6 +194,12 @@ int thinvm_mmu_map(struct thinvm_mmu *mmu, u64 gpa, phys_addr_t hpa,
 void thinvm_mmu_unmap(struct thinvm_mmu *mmu, u64 gpa, u64 size);
 /* After unmapping: make every vCPU drop stale translations. */
 void thinvm_vm_flush_tlbs(struct thinvm_vm *vm);
+
+/* msr.c */
+int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data);
+int thinvm_msr_set(struct thinvm_vcpu *vcpu, u32 index, u64 data, bool host);
+long thinvm_msr_index_list(void __user *argp);
+long thinvm_msrs_ioctl(struct thinvm_vcpu *vcpu, void __user *argp, bool set);
 
 /* vcpu.c */
 int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id);

@@ -14,6 +14,8 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/apicdef.h>
+#include <asm/msr-index.h>
 
 #include "sregs_rules.h"
 #include "thinvm.h"
@@ -32,10 +34,21 @@ static int set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 		.efer = sregs->efer, .cs_l = sregs->cs.l,
 	};
 
+	unsigned int i;
+
 	if (!thinvm_sregs_valid(&view, THINVM_CR4_BASE_BITS,
 				GUEST_MAXPHYADDR_DEFAULT))
 		return -EINVAL;
-	return thinvm_backend->set_sregs(vcpu, sregs);
+	/* No in-kernel interrupt controller: nothing may be pending here. */
+	for (i = 0; i < ARRAY_SIZE(sregs->interrupt_bitmap); i++)
+		if (sregs->interrupt_bitmap[i])
+			return -EINVAL;
+	/* As KVM: APIC_BASE is set as if by the VMM's KVM_SET_MSRS. Last
+	 * check, first change: nothing below can fail. */
+	if (thinvm_msr_set(vcpu, MSR_IA32_APICBASE, sregs->apic_base, true))
+		return -EINVAL;
+	thinvm_backend->set_sregs(vcpu, sregs);
+	return 0;
 }
 
 void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size, bool in)
@@ -181,6 +194,10 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 		set_regs(vcpu, &regs);
 		return 0;
 	}
+	case KVM_GET_MSRS:
+		return thinvm_msrs_ioctl(vcpu, argp, false);
+	case KVM_SET_MSRS:
+		return thinvm_msrs_ioctl(vcpu, argp, true);
 	case KVM_GET_SREGS: {
 		struct kvm_sregs sregs;
 
@@ -284,6 +301,10 @@ static void vcpu_reset(struct thinvm_vcpu *vcpu)
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	/* Family/model/stepping as KVM reports them without a CPUID table. */
 	vcpu->regs[THINVM_RDX] = 0x600;
+	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
+	vcpu->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
+			    MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
 	vcpu->cpu = -1;
 }
 

@@ -83,6 +83,31 @@ static int handle_cpuid(struct thinvm_vcpu *vcpu)
 	return 1;
 }
 
+/* RDMSR/WRMSR: ECX names the MSR, EDX:EAX the value; #GP on failure. */
+static int handle_msr(struct thinvm_vcpu *vcpu)
+{
+	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
+	unsigned long *regs = vcpu->regs;
+	u32 index = regs[THINVM_RCX];
+	u64 data;
+
+	if (ctl->exit_info_1) {
+		data = (u32)regs[THINVM_RAX] | (regs[THINVM_RDX] << 32);
+		if (thinvm_msr_set(vcpu, index, data, false))
+			goto gp;
+	} else {
+		if (thinvm_msr_get(vcpu, index, &data))
+			goto gp;
+		regs[THINVM_RAX] = (u32)data;
+		regs[THINVM_RDX] = data >> 32;
+	}
+	vcpu->rip = next_rip(vcpu, 2);
+	return 1;
+gp:
+	inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	return 1;
+}
+
 /* The KVM hypercall ABI: number in RAX, result in RAX. */
 static int handle_vmmcall(struct thinvm_vcpu *vcpu)
 {
@@ -146,9 +171,7 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 	case SVM_EXIT_CPUID:
 		return handle_cpuid(vcpu);
 	case SVM_EXIT_MSR:
-		/* No MSR is emulated yet: #GP, as KVM does for unknown ones. */
-		inject_exception(vcpu, X86_TRAP_GP, true, 0);
-		return 1;
+		return handle_msr(vcpu);
 	case SVM_EXIT_VMMCALL:
 		return handle_vmmcall(vcpu);
 	case SVM_EXIT_VMRUN:

@@ -214,4 +214,7 @@ const struct thinvm_backend thinvm_svm = {
 	.get_sregs = svm_get_sregs,
 	.set_sregs = svm_set_sregs,
 	.vcpu_run = svm_vcpu_run,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.msr_env = svm_msr_env,
 };

@@ -30,7 +30,12 @@ extern u64 svm_iopm_pa, svm_msrpm_pa;
 /* vmcb.c */
 void svm_vmcb_reset(struct thinvm_vcpu *vcpu);
 void svm_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
-int svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+void svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
+
+/* msr.c */
+int svm_get_msr(struct thinvm_vcpu *vcpu, u32 index, u64 *data);
+int svm_set_msr(struct thinvm_vcpu *vcpu, u32 index, u64 data);
+void svm_msr_env(struct thinvm_vcpu *vcpu, struct thinvm_msr_env *env);
 
 /* run.c */
 int svm_vcpu_run(struct thinvm_vcpu *vcpu);

@@ -155,19 +155,12 @@ void svm_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->cr3 = save->cr3;
 	sregs->cr4 = save->cr4;
 	sregs->efer = save->efer & ~EFER_SVME;
-	sregs->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
-			   (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
+	sregs->apic_base = vcpu->apic_base;
 }
 
-int svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
+void svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct vmcb_save_area *save = &to_svm(vcpu)->vmcb->save;
-	unsigned int i;
-
-	/* No in-kernel interrupt controller: nothing may be pending here. */
-	for (i = 0; i < ARRAY_SIZE(sregs->interrupt_bitmap); i++)
-		if (sregs->interrupt_bitmap[i])
-			return -EINVAL;
 
 	seg_set(&save->cs, &sregs->cs);
 	seg_set(&save->ds, &sregs->ds);
@@ -191,5 +184,4 @@ int svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 	 * (KVM_EXIT_FAIL_ENTRY). SVME is always on for VMRUN.
 	 */
 	save->efer = sregs->efer | EFER_SVME;
-	return 0;
 }
