@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/mutex.h>
+#include <linux/thinvm.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
@@ -92,6 +93,7 @@ struct thinvm_vcpu {
 		bool pending;
 		u8 size;
 	} pio_in;
+	struct thinvm_vcpu_stats stats;
 	/* MSRs without a home in the backend's state. */
 	u64 apic_base;
 	u64 misc_enable;
@@ -194,6 +196,13 @@ int thinvm_mmu_map(struct thinvm_mmu *mmu, u64 gpa, phys_addr_t hpa,
 void thinvm_mmu_unmap(struct thinvm_mmu *mmu, u64 gpa, u64 size);
 /* After unmapping: make every vCPU drop stale translations. */
 void thinvm_vm_flush_tlbs(struct thinvm_vm *vm);
+
+static inline void thinvm_count_exit(struct thinvm_vcpu *vcpu,
+				     enum thinvm_exit_stat reason)
+{
+	vcpu->stats.exits++;
+	vcpu->stats.by_reason[reason]++;
+}
 
 /* msr.c */
 int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data);

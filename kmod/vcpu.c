@@ -20,6 +20,8 @@
 #include "sregs_rules.h"
 #include "thinvm.h"
 
+static_assert(sizeof(struct thinvm_vcpu_stats) == 8 * 17);
+
 /*
  * Until KVM_SET_CPUID2 exists the guest's CPUID is empty: only the base CR4
  * bits are allowed and, as KVM assumes without a 0x80000008 leaf, 36-bit
@@ -198,6 +200,9 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 		return thinvm_msrs_ioctl(vcpu, argp, false);
 	case KVM_SET_MSRS:
 		return thinvm_msrs_ioctl(vcpu, argp, true);
+	case THINVM_GET_VCPU_STATS:
+		return copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ?
+		       -EFAULT : 0;
 	case KVM_GET_SREGS: {
 		struct kvm_sregs sregs;
 

@@ -146,6 +146,34 @@ static int handle_npf(struct thinvm_vcpu *vcpu)
 	}
 }
 
+static enum thinvm_exit_stat exit_stat(u32 code)
+{
+	switch (code) {
+	case SVM_EXIT_INTR:
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		return THINVM_EXIT_STAT_INTERRUPT;
+	case SVM_EXIT_IOIO:
+		return THINVM_EXIT_STAT_IO;
+	case SVM_EXIT_HLT:
+		return THINVM_EXIT_STAT_HLT;
+	case SVM_EXIT_CPUID:
+		return THINVM_EXIT_STAT_CPUID;
+	case SVM_EXIT_MSR:
+		return THINVM_EXIT_STAT_MSR;
+	case SVM_EXIT_VMMCALL:
+		return THINVM_EXIT_STAT_HYPERCALL;
+	case SVM_EXIT_NPF:
+		return THINVM_EXIT_STAT_NPF;
+	case SVM_EXIT_SHUTDOWN:
+		return THINVM_EXIT_STAT_SHUTDOWN;
+	case (u32)SVM_EXIT_ERR:
+		return THINVM_EXIT_STAT_FAIL_ENTRY;
+	default:
+		return THINVM_EXIT_STAT_OTHER;
+	}
+}
+
 static int handle_exit(struct thinvm_vcpu *vcpu)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
@@ -156,6 +184,8 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 	 * only the low half is looked at.
 	 */
 	u32 code = vmcb->control.exit_code;
+
+	thinvm_count_exit(vcpu, exit_stat(code));
 
 	switch (code) {
 	case SVM_EXIT_INTR:

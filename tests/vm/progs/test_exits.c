@@ -81,6 +81,7 @@ struct outcome {
 	int fail_entry_rc;
 	unsigned int fail_entry_exit;
 	unsigned long long fail_entry_reason;
+	struct thinvm_vcpu_stats stats;		/* thinvm only */
 };
 
 struct vm {
@@ -159,6 +160,9 @@ static void run_exits(const char *dev, struct outcome *o)
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &regs), "GET_REGS");
 	o->rip_after_hlt = regs.rip;
 	memcpy(o->data, v.mem + DATA, sizeof(o->data));
+	if (!strcmp(dev, THINVM_DEV))
+		TEST_ASSERT(!ioctl(v.vcpu, THINVM_GET_VCPU_STATS, &o->stats),
+			    "THINVM_GET_VCPU_STATS");
 	vm_close(&v);
 }
 
@@ -232,6 +236,24 @@ int main(void)
 		    "RIP after HLT is %#llx", t.rip_after_hlt);
 	TEST_ASSERT(t.shutdown_exit == KVM_EXIT_SHUTDOWN, "triple fault gave exit %u",
 		    t.shutdown_exit);
+	{
+		const __u64 *n = t.stats.by_reason;
+		__u64 sum = 0;
+
+		for (int i = 0; i < THINVM_EXIT_STAT_NR; i++)
+			sum += n[i];
+		TEST_ASSERT(n[THINVM_EXIT_STAT_IO] == 6 && n[THINVM_EXIT_STAT_HLT] == 1 &&
+			    n[THINVM_EXIT_STAT_CPUID] == 1 &&
+			    n[THINVM_EXIT_STAT_HYPERCALL] == 1 &&
+			    n[THINVM_EXIT_STAT_NPF] >= 2 && sum == t.stats.exits,
+			    "exit statistics: io %llu hlt %llu cpuid %llu hypercall %llu npf %llu, %llu of %llu",
+			    (unsigned long long)n[THINVM_EXIT_STAT_IO],
+			    (unsigned long long)n[THINVM_EXIT_STAT_HLT],
+			    (unsigned long long)n[THINVM_EXIT_STAT_CPUID],
+			    (unsigned long long)n[THINVM_EXIT_STAT_HYPERCALL],
+			    (unsigned long long)n[THINVM_EXIT_STAT_NPF],
+			    (unsigned long long)sum, (unsigned long long)t.stats.exits);
+	}
 	TEST_ASSERT(t.fail_entry_rc == 0 && t.fail_entry_exit == KVM_EXIT_FAIL_ENTRY,
 		    "reserved EFER bit: rc %d exit %u", t.fail_entry_rc, t.fail_entry_exit);
 
