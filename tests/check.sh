@@ -14,7 +14,7 @@ results=$out/results.txt
 
 # THINVM_LANES picks lanes for a quicker run while developing, e.g.
 # THINVM_LANES=svm make check; the default is all of them.
-lanes=${THINVM_LANES:-svm vmx systemd}
+lanes=${THINVM_LANES:-svm svm4 vmx systemd}
 
 # Lanes 1 and 2 boot with this; panic on any oops or WARN, no reboot.
 CMDLINE_BASE="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1"
@@ -71,6 +71,19 @@ run_lane_svm() {
 	check_reboot_line svm "$out/svm" 2
 }
 
+# Lane 1 again with 4-level host paging: nested page tables follow the
+# host's depth, and -cpu max gives the emulated host 5 levels (LA57).
+run_lane_svm4() {
+	tier "lane 1b: SVM under QEMU, 4-level paging"
+	rc=0
+	tests/vm/qemu/boot.sh --kernel "$kdir/vmlinuz" --initrd "$out/initramfs.cpio" \
+		--cpu max,+svm,+npt,-la57 \
+		--cmdline "$CMDLINE_BASE thinvm_lane=svm4" --out "$out/svm4" \
+		--timeout 300 || rc=$?
+	collect svm4 "$out/svm4" "$rc"
+	check_reboot_line svm4 "$out/svm4" 2
+}
+
 run_lane_vmx() {
 	tier "lane 2: VMX under Bochs"
 	rc=0
@@ -101,7 +114,7 @@ if kdir=$(scripts/kernel.sh) &&
 		"$out/initramfs.cpio"; then
 	for lane in $lanes; do
 		case $lane in
-		svm | vmx | systemd) "run_lane_$lane" ;;
+		svm | svm4 | vmx | systemd) "run_lane_$lane" ;;
 		*) add "FAIL setup: no lane called \"$lane\" (THINVM_LANES)" ;;
 		esac
 	done

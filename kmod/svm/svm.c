@@ -49,6 +49,12 @@ static const char *svm_cpu_missing(void)
 	return thinvm_svm_missing(&caps);
 }
 
+/* Nested paging follows the host's paging depth (APM 15.25.3). */
+static int svm_mmu_levels(void)
+{
+	return __read_cr4() & X86_CR4_LA57 ? 5 : 4;
+}
+
 /* A permission map with every bit set: every access is intercepted. */
 static struct page *alloc_intercept_all(unsigned int order)
 {
@@ -86,9 +92,9 @@ static int svm_setup(void)
 	svm_features.nrips = edx & CPUID_8000000A_EDX_NRIPS;
 	svm_features.flush_by_asid = edx & CPUID_8000000A_EDX_FLUSH_BY_ASID;
 	svm_features.nr_asids = cpuid_ebx(0x8000000a);
-	pr_info("SVM: %u ASIDs, NRIP save %s, flush by ASID %s\n",
+	pr_info("SVM: %u ASIDs, NRIP save %s, flush by ASID %s, %d-level nested paging\n",
 		svm_features.nr_asids, svm_features.nrips ? "yes" : "no",
-		svm_features.flush_by_asid ? "yes" : "no");
+		svm_features.flush_by_asid ? "yes" : "no", svm_mmu_levels());
 	if (svm_features.nr_asids < 2)
 		return -EOPNOTSUPP;
 
@@ -144,12 +150,6 @@ static bool svm_hw_enabled(void)
 
 	rdmsrl(MSR_EFER, efer);
 	return efer & EFER_SVME;
-}
-
-/* Nested paging follows the host's paging depth (APM 15.25.3). */
-static int svm_mmu_levels(void)
-{
-	return __read_cr4() & X86_CR4_LA57 ? 5 : 4;
 }
 
 /* NPT entries are ordinary x86 page-table entries, user and writable. */

@@ -43,6 +43,7 @@ done
 
 echo "+ insmod thinvm.ko"
 if insmod /lib/thinvm/thinvm.ko; then
+	dmesg | grep 'thinvm: ' | grep -v taint
 	report PASS module-load
 else
 	report FAIL module-load "$(dmesg | grep thinvm | tail -n1)"
