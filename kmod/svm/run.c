@@ -19,6 +19,38 @@
 
 static DEFINE_PER_CPU(struct page *, host_save_page);
 
+/*
+ * ASIDs are handed out per CPU, in generations (as KVM does): a vCPU that
+ * arrives on a CPU, or whose generation is over, takes the CPU's next ASID;
+ * when they run out, a new generation starts with a flush of every ASID. A
+ * fresh ASID has no stale translations, so moving CPUs needs no flush, and
+ * any number of vCPUs share the hardware's few ASIDs (16 under QEMU).
+ */
+struct asid_space {
+	u64 generation;
+	u32 next;
+};
+static DEFINE_PER_CPU(struct asid_space, asid_space) = { .generation = 1 };
+
+/* On this CPU, IRQs off: give the vCPU an ASID valid here, now. */
+static void assign_asid(struct thinvm_vcpu *vcpu, int cpu)
+{
+	struct svm_vcpu *svm = to_svm(vcpu);
+	struct asid_space *space = this_cpu_ptr(&asid_space);
+	struct vmcb_control_area *ctl = &svm->vmcb->control;
+
+	if (vcpu->cpu == cpu && svm->asid_generation == space->generation)
+		return;
+	/* ASID 0 is the host's. */
+	if (!space->next || space->next >= svm_features.nr_asids) {
+		space->generation++;
+		space->next = 1;
+		ctl->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	ctl->asid = space->next++;
+	svm->asid_generation = space->generation;
+}
+
 struct page * __percpu *svm_host_save_pages(void)
 {
 	return &host_save_page;
@@ -279,11 +311,16 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 	/* Pairs with thinvm_vm_flush_tlbs(): see there. */
 	smp_mb();
 	gen = atomic64_read(&mmu->tlb_gen);
-	if (cpu != vcpu->cpu || gen != vcpu->tlb_gen)
-		vmcb->control.tlb_ctl = svm_features.flush_by_asid ?
-			TLB_CONTROL_FLUSH_ASID : TLB_CONTROL_FLUSH_ALL_ASID;
+	if (gen != vcpu->tlb_gen) {
+		/* Mappings went away: drop this vCPU's translations. */
+		if (svm_features.flush_by_asid)
+			vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ASID;
+		else
+			svm->asid_generation = 0;	/* a fresh ASID */
+		vcpu->tlb_gen = gen;
+	}
+	assign_asid(vcpu, cpu);
 	vcpu->cpu = cpu;
-	vcpu->tlb_gen = gen;
 
 	/* Read as a failed entry should VMRUN fault and be skipped. */
 	vmcb->control.exit_code = SVM_EXIT_ERR;

@@ -8,7 +8,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cc_platform.h>
-#include <linux/idr.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -33,7 +32,6 @@ static DEFINE_PER_CPU(struct page *, hsave_page);
 struct svm_features svm_features;
 u64 svm_iopm_pa, svm_msrpm_pa;
 static struct page *iopm_pages, *msrpm_pages;
-static DEFINE_IDA(asid_ida);
 
 static const char *svm_cpu_missing(void)
 {
@@ -163,25 +161,15 @@ static int svm_vcpu_create(struct thinvm_vcpu *vcpu)
 {
 	struct svm_vcpu *svm;
 	struct page *page;
-	int asid;
 
 	svm = kzalloc(sizeof(*svm), GFP_KERNEL_ACCOUNT);
 	if (!svm)
 		return -ENOMEM;
-	/* ASID 0 is the host's. One per vCPU: guests' TLB entries differ. */
-	asid = ida_alloc_range(&asid_ida, 1, svm_features.nr_asids - 1,
-			       GFP_KERNEL);
-	if (asid < 0) {
-		kfree(svm);
-		return -EBUSY;
-	}
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!page) {
-		ida_free(&asid_ida, asid);
 		kfree(svm);
 		return -ENOMEM;
 	}
-	svm->asid = asid;
 	svm->vmcb = page_address(page);
 	svm->vmcb_pa = page_to_phys(page);
 	vcpu->arch = svm;
@@ -194,7 +182,6 @@ static void svm_vcpu_free(struct thinvm_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 
 	free_page((unsigned long)svm->vmcb);
-	ida_free(&asid_ida, svm->asid);
 	kfree(svm);
 }
 

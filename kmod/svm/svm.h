@@ -10,7 +10,8 @@
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	u64 vmcb_pa;
-	u32 asid;
+	/* The ASID in the VMCB is valid on vcpu->cpu for this generation. */
+	u64 asid_generation;
 };
 
 static inline struct svm_vcpu *to_svm(struct thinvm_vcpu *vcpu)

@@ -56,12 +56,12 @@ void svm_vmcb_reset(struct thinvm_vcpu *vcpu)
 	ctl->intercepts[INTERCEPT_DR] = 0xffffffff;
 	ctl->iopm_base_pa = svm_iopm_pa;
 	ctl->msrpm_base_pa = svm_msrpm_pa;
-	ctl->asid = svm->asid;
 	/* The guest's IF masks only virtual interrupts, never the host's. */
 	ctl->int_ctl = V_INTR_MASKING_MASK;
 	ctl->nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
 	ctl->nested_cr3 = __pa(vcpu->vm->mmu.root);
-	ctl->tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	/* Take a fresh ASID at the next entry (run.c). */
+	svm->asid_generation = 0;
 
 	seg_reset(&save->cs, SVM_SELECTOR_P_MASK | SVM_SELECTOR_S_MASK |
 		  SVM_SELECTOR_READ_MASK | SVM_SELECTOR_CODE_MASK);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Four vCPUs of one VM running at once, each counting in its own word of
- * shared guest memory; a second VM running beside them; and a signal that
+ * shared guest memory; a second VM running beside them; 24 vCPUs at once
+ * (more than the emulated CPU has ASIDs); and a signal that
  * interrupts a vCPU spinning in the guest (KVM_RUN fails EINTR with
  * KVM_EXIT_INTR, and the vCPU runs on afterwards). Run on /dev/thinvm and,
  * when present, /dev/kvm.
@@ -24,6 +25,8 @@
 #define COUNTERS 0x2000
 #define LOOPS 20000
 #define NR_VCPUS 4
+/* More vCPUs than QEMU's SVM has ASIDs (16): they must share them. */
+#define MANY_VCPUS 24
 
 /* Real mode: add 1 to the word at EBX, ECX times, then halt. */
 asm(".pushsection .rodata\n"
@@ -80,11 +83,11 @@ static void vm_close(struct vm *vm)
 	close(vm->sys);
 }
 
-static void vcpu_open(struct vcpu *v, struct vm *vm, int id)
+static void vcpu_open(struct vcpu *v, struct vm *vm, int id, int loops)
 {
 	struct kvm_regs regs = {
 		.rip = CODE, .rflags = 2,
-		.rbx = COUNTERS + 4 * id, .rcx = LOOPS,
+		.rbx = COUNTERS + 4 * id, .rcx = loops,
 	};
 	struct kvm_sregs sregs;
 
@@ -130,8 +133,8 @@ static void check_parallel(const char *dev)
 	vm_open(&vm, dev, count_guest, count_guest_end - count_guest);
 	vm_open(&vm2, dev, count_guest, count_guest_end - count_guest);
 	for (i = 0; i < NR_VCPUS; i++)
-		vcpu_open(&v[i], &vm, i);
-	vcpu_open(&other, &vm2, 0);
+		vcpu_open(&v[i], &vm, i, LOOPS);
+	vcpu_open(&other, &vm2, 0, LOOPS);
 	for (i = 0; i < NR_VCPUS; i++)
 		TEST_ASSERT(!pthread_create(&v[i].thread, NULL, vcpu_thread, &v[i]),
 			    "pthread_create");
@@ -158,6 +161,32 @@ static void check_parallel(const char *dev)
 	vm_close(&vm2);
 }
 
+static void check_many(const char *dev)
+{
+	static struct vcpu v[MANY_VCPUS];
+	struct vm vm;
+	int i;
+
+	vm_open(&vm, dev, count_guest, count_guest_end - count_guest);
+	for (i = 0; i < MANY_VCPUS; i++)
+		vcpu_open(&v[i], &vm, i, 100);
+	for (i = 0; i < MANY_VCPUS; i++)
+		TEST_ASSERT(!pthread_create(&v[i].thread, NULL, vcpu_thread, &v[i]),
+			    "pthread_create");
+	for (i = 0; i < MANY_VCPUS; i++) {
+		unsigned int count;
+
+		pthread_join(v[i].thread, NULL);
+		memcpy(&count, vm.mem + COUNTERS + 4 * i, 4);
+		errno = 0;
+		TEST_ASSERT(v[i].rc == 0 && v[i].exit_reason == KVM_EXIT_HLT &&
+			    count == 100, "%s: vCPU %d of %d: rc %d exit %d count %u",
+			    dev, i, MANY_VCPUS, v[i].rc, v[i].exit_reason, count);
+		vcpu_close(&v[i]);
+	}
+	vm_close(&vm);
+}
+
 static void check_signal(const char *dev)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -167,7 +196,7 @@ static void check_signal(const char *dev)
 
 	sigaction(SIGUSR1, &sa, NULL);
 	vm_open(&vm, dev, spin_guest, spin_guest_end - spin_guest);
-	vcpu_open(&v, &vm, 0);
+	vcpu_open(&v, &vm, 0, 0);
 	for (int round = 0; round < 2; round++) {
 		TEST_ASSERT(!pthread_create(&v.thread, NULL, vcpu_thread, &v),
 			    "pthread_create");
@@ -187,11 +216,13 @@ int main(void)
 {
 	vt_require_vcpus();
 	check_parallel(THINVM_DEV);
+	check_many(THINVM_DEV);
 	check_signal(THINVM_DEV);
 	vt_expect_virt(false, "after all VMs closed");
 	TEST_REQUIRE(access("/dev/kvm", R_OK | W_OK) == 0,
 		     "no /dev/kvm in this lane to compare with");
 	check_parallel("/dev/kvm");
+	check_many("/dev/kvm");
 	check_signal("/dev/kvm");
 	return 0;
 }
