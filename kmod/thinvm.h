@@ -16,6 +16,8 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include "decode.h"
+
 #define THINVM_MAX_VCPUS	64
 #define THINVM_MAX_MEMSLOTS	32
 /* kvm_run in page 0 of the vCPU mapping, port I/O data in page 1 (as KVM). */
@@ -88,6 +90,9 @@ struct thinvm_vcpu {
 	unsigned long regs[THINVM_NR_GPRS];
 	unsigned long rip;
 	unsigned long rflags;
+	/* An MMIO read that exited to userspace, completed at the next run. */
+	struct thinvm_mov mmio_in;
+	bool mmio_in_pending;
 	/* A port read that exited to userspace, completed at the next run. */
 	struct {
 		bool pending;
@@ -203,6 +208,10 @@ static inline void thinvm_count_exit(struct thinvm_vcpu *vcpu,
 	vcpu->stats.exits++;
 	vcpu->stats.by_reason[reason]++;
 }
+
+/* mmio.c */
+int thinvm_mmio_exit(struct thinvm_vcpu *vcpu, u64 gpa);
+void thinvm_mmio_complete(struct thinvm_vcpu *vcpu);
 
 /* msr.c */
 int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data);

@@ -111,6 +111,8 @@ static int vcpu_run(struct thinvm_vcpu *vcpu)
 
 	if (vcpu->pio_in.pending)
 		complete_pio_in(vcpu);
+	if (vcpu->mmio_in_pending)
+		thinvm_mmio_complete(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
@@ -170,8 +172,9 @@ static void set_regs(struct thinvm_vcpu *vcpu, const struct kvm_regs *r)
 	vcpu->rip = r->rip;
 	/* Bit 1 of RFLAGS is always set, as KVM forces it. */
 	vcpu->rflags = r->rflags | X86_EFLAGS_FIXED;
-	/* New registers replace whatever a pending port read would write. */
+	/* New registers replace whatever a pending read would write. */
 	vcpu->pio_in.pending = false;
+	vcpu->mmio_in_pending = false;
 }
 
 static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,

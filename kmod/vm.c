@@ -120,6 +120,7 @@ long thinvm_check_extension(unsigned long cap)
 	case KVM_CAP_NR_MEMSLOTS:
 		return THINVM_MAX_MEMSLOTS;
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_READONLY_MEM:	/* writes to them exit as MMIO */
 		return runs;
 	default:
 		return 0;

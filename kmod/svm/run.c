@@ -169,10 +169,8 @@ static int handle_npf(struct thinvm_vcpu *vcpu)
 		return 1;
 	case -ENOENT:
 	case -EPERM:
-		/* MMIO: decoding the access is not implemented yet. */
-		thinvm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION,
-					   gpa);
-		return 0;
+		/* No RAM there, or a write to a read-only slot: MMIO. */
+		return thinvm_mmio_exit(vcpu, gpa);
 	default:
 		return r;
 	}

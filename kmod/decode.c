@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/* See decode.h. Encodings: Intel SDM vol. 2, chapter 2 and "MOV". */
+#include "decode.h"
+
+struct cursor {
+	const u8 *bytes;
+	unsigned int avail, pos;
+};
+
+static int next(struct cursor *c, u8 *byte)
+{
+	if (c->pos >= c->avail || c->pos >= THINVM_MAX_INSN_LEN)
+		return -EINVAL;
+	*byte = c->bytes[c->pos++];
+	return 0;
+}
+
+static int skip(struct cursor *c, unsigned int n)
+{
+	if (c->pos + n > c->avail || c->pos + n > THINVM_MAX_INSN_LEN)
+		return -EINVAL;
+	c->pos += n;
+	return 0;
+}
+
+static int read_imm(struct cursor *c, unsigned int n, u64 *imm)
+{
+	unsigned int i;
+
+	if (c->pos + n > c->avail || c->pos + n > THINVM_MAX_INSN_LEN)
+		return -EINVAL;
+	*imm = 0;
+	for (i = 0; i < n; i++)
+		*imm |= (u64)c->bytes[c->pos + i] << (8 * i);
+	c->pos += n;
+	return 0;
+}
+
+/*
+ * Skip the ModRM addressing bytes (SIB, displacement) of a memory operand;
+ * a register operand (mod 3) cannot be an MMIO access.
+ */
+static int skip_modrm(struct cursor *c, u8 modrm, unsigned int addr_size)
+{
+	unsigned int mod = modrm >> 6, rm = modrm & 7;
+	u8 sib;
+
+	if (mod == 3)
+		return -EINVAL;
+	if (addr_size == 16) {
+		if (mod == 0 && rm == 6)
+			return skip(c, 2);
+		return skip(c, mod == 1 ? 1 : mod == 2 ? 2 : 0);
+	}
+	if (rm == 4) {
+		if (next(c, &sib))
+			return -EINVAL;
+		if (mod == 0 && (sib & 7) == 5)
+			return skip(c, 4);
+	} else if (mod == 0 && rm == 5) {
+		return skip(c, 4);	/* disp32, or RIP-relative */
+	}
+	return skip(c, mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+int thinvm_decode_mov(const u8 *bytes, unsigned int avail, unsigned int mode,
+		      struct thinvm_mov *mov)
+{
+	struct cursor c = { .bytes = bytes, .avail = avail };
+	bool opsize = false, addrsize = false;
+	unsigned int op_size, addr_size;
+	u8 rex = 0, op, modrm = 0;
+	bool has_modrm;
+
+	*mov = (struct thinvm_mov){ 0 };
+	for (;;) {
+		if (next(&c, &op))
+			return -EINVAL;
+		if (op == 0x66)
+			opsize = true;
+		else if (op == 0x67)
+			addrsize = true;
+		else if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e ||
+			 op == 0x64 || op == 0x65 || op == 0xf0)
+			continue;	/* segment (the GPA is known), LOCK */
+		else
+			break;
+	}
+	/* REX: 64-bit mode only, right before the opcode. */
+	if (mode == 64 && (op & 0xf0) == 0x40) {
+		rex = op;
+		if (next(&c, &op))
+			return -EINVAL;
+	}
+	if (mode == 64)
+		op_size = rex & 8 ? 8 : opsize ? 2 : 4;
+	else
+		op_size = (mode == 32) != opsize ? 4 : 2;
+	if (mode == 64)
+		addr_size = addrsize ? 4 : 8;
+	else
+		addr_size = (mode == 32) != addrsize ? 4 : 2;
+
+	has_modrm = true;
+	switch (op) {
+	case 0x88: case 0x89: case 0x8a: case 0x8b:
+		mov->write = !(op & 2);
+		mov->size = op & 1 ? op_size : 1;
+		break;
+	case 0xc6: case 0xc7:
+		mov->write = true;
+		mov->size = op & 1 ? op_size : 1;
+		break;
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+		/* AL/eAX and an absolute address of the address size. */
+		has_modrm = false;
+		mov->write = op & 2;
+		mov->size = op & 1 ? op_size : 1;
+		mov->reg = 0;
+		if (skip(&c, addr_size))
+			return -EINVAL;
+		break;
+	case 0x0f:
+		if (next(&c, &op))
+			return -EINVAL;
+		if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
+			return -EINVAL;
+		mov->size = op & 1 ? 2 : 1;
+		mov->sign_extend = op & 8;
+		mov->dest_size = op_size;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (has_modrm) {
+		if (next(&c, &modrm))
+			return -EINVAL;
+		mov->reg = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
+		/* C6/C7 need /0: other /r values are not MOV. */
+		if ((op == 0xc6 || op == 0xc7) && (modrm >> 3) & 7)
+			return -EINVAL;
+		if (skip_modrm(&c, modrm, addr_size * 8 == 16 ? 16 : 32))
+			return -EINVAL;
+	}
+	if (op == 0xc6 || op == 0xc7) {
+		unsigned int n = mov->size == 8 ? 4 : mov->size;
+
+		if (read_imm(&c, n, &mov->imm))
+			return -EINVAL;
+		/* A 32-bit immediate of a 64-bit store is sign-extended. */
+		if (mov->size == 8)
+			mov->imm = (u64)(s64)(int32_t)mov->imm;
+		mov->has_imm = true;
+	}
+	/* Byte registers 4-7 without a REX prefix are AH, CH, DH, BH. */
+	if (mov->size == 1 && !mov->has_imm && !rex && mov->reg >= 4 &&
+	    mov->reg < 8 && (op == 0x88 || op == 0x8a || op == 0xb6 || op == 0xbe)) {
+		/* ...but for MOVZX/MOVSX the byte is the source, in memory. */
+		if (op == 0x88 || op == 0x8a) {
+			mov->reg -= 4;
+			mov->high_byte = true;
+		}
+	}
+	if (!mov->write && !mov->dest_size)
+		mov->dest_size = mov->size;
+	mov->len = c.pos;
+	return 0;
+}
