@@ -61,27 +61,24 @@ check_reboot_line() { # LANE DIR CPUS
 	fi
 }
 
-run_lane_svm() {
-	tier "lane 1: SVM under QEMU"
+# Lane 1 (SVM under QEMU), with the emulated host's paging depth as given:
+# nested page tables follow the host's, and -cpu max has 5 levels (LA57).
+run_qemu_svm_lane() { # LANE CPU TITLE
+	tier "$3"
 	rc=0
 	tests/vm/qemu/boot.sh --kernel "$kdir/vmlinuz" --initrd "$out/initramfs.cpio" \
-		--cmdline "$CMDLINE_BASE thinvm_lane=svm" --out "$out/svm" \
+		--cpu "$2" --cmdline "$CMDLINE_BASE thinvm_lane=$1" --out "$out/$1" \
 		--timeout 300 || rc=$?
-	collect svm "$out/svm" "$rc"
-	check_reboot_line svm "$out/svm" 2
+	collect "$1" "$out/$1" "$rc"
+	check_reboot_line "$1" "$out/$1" 2
 }
 
-# Lane 1 again with 4-level host paging: nested page tables follow the
-# host's depth, and -cpu max gives the emulated host 5 levels (LA57).
+run_lane_svm() {
+	run_qemu_svm_lane svm max,+svm,+npt "lane 1: SVM under QEMU, 5-level paging"
+}
+
 run_lane_svm4() {
-	tier "lane 1b: SVM under QEMU, 4-level paging"
-	rc=0
-	tests/vm/qemu/boot.sh --kernel "$kdir/vmlinuz" --initrd "$out/initramfs.cpio" \
-		--cpu max,+svm,+npt,-la57 \
-		--cmdline "$CMDLINE_BASE thinvm_lane=svm4" --out "$out/svm4" \
-		--timeout 300 || rc=$?
-	collect svm4 "$out/svm4" "$rc"
-	check_reboot_line svm4 "$out/svm4" 2
+	run_qemu_svm_lane svm4 max,+svm,+npt,-la57 "lane 1b: SVM under QEMU, 4-level paging"
 }
 
 run_lane_vmx() {

@@ -170,7 +170,11 @@ int vt_create_vm(const char *dev)
 
 void vt_require_vcpus(void)
 {
-	int vm = vt_create_vm(THINVM_DEV);
+	int vm;
+
+	if (vt_kvm_phase())
+		return;
+	vm = vt_create_vm(THINVM_DEV);
 	int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 
 	if (vcpu < 0 && errno == EOPNOTSUPP)
@@ -178,6 +182,53 @@ void vt_require_vcpus(void)
 	TEST_ASSERT(vcpu >= 0, "KVM_CREATE_VCPU");
 	close(vcpu);
 	close(vm);
+}
+
+/* Tests that do not compare with KVM leave this false. */
+__attribute__((weak)) const bool vt_compares_with_kvm;
+
+bool vt_kvm_phase(void)
+{
+	const char *phase = getenv("VT_PHASE");
+
+	return phase && !strcmp(phase, "kvm");
+}
+
+__attribute__((constructor)) static void skip_kvm_phase(void)
+{
+	if (vt_kvm_phase() && !vt_compares_with_kvm)
+		exit(VT_NO_KVM_PHASE);
+}
+
+static void outcome_path(const char *name, char *path, size_t size)
+{
+	const char *dir = getenv("VT_OUTCOME_DIR");
+
+	snprintf(path, size, "%s/%s", dir ? dir : "/tmp", name);
+}
+
+void vt_save_outcome(const char *name, const void *outcome, size_t size)
+{
+	char path[512];
+	FILE *f;
+
+	outcome_path(name, path, sizeof(path));
+	f = fopen(path, "w");
+	TEST_ASSERT(f && fwrite(outcome, size, 1, f) == 1 && !fclose(f),
+		    "saving the outcome to %s", path);
+}
+
+void vt_load_outcome(const char *name, void *outcome, size_t size)
+{
+	char path[512];
+	FILE *f;
+
+	outcome_path(name, path, sizeof(path));
+	f = fopen(path, "r");
+	TEST_REQUIRE(f, "no outcome of the thinvm phase to compare with (%s): it did not pass",
+		     path);
+	TEST_ASSERT(fread(outcome, size, 1, f) == 1, "reading %s", path);
+	fclose(f);
 }
 
 const char *vt_sibling(const char *name)

@@ -73,6 +73,25 @@ const char *vt_sibling(const char *name);
 /* Skip the test when thinvm's backend on this lane cannot run vCPUs yet. */
 void vt_require_vcpus(void);
 
+/*
+ * KVM as the oracle, in two phases (run-tests.sh). KVM turns SVM on and off
+ * in every CPU whenever its first VM is created and its last one closed, and
+ * under QEMU's TCG that toggling wedges the emulated host within a few dozen
+ * rounds (seen with thinvm not even loaded). So a lane runs every test on
+ * thinvm first, each saving what it saw; then, with one idle KVM VM held
+ * open so that KVM never toggles, it runs each comparing test again with
+ * VT_PHASE=kvm to do the same on /dev/kvm and compare.
+ *
+ * A comparing test defines vt_compares_with_kvm = true. In the KVM phase,
+ * other tests exit at once with VT_NO_KVM_PHASE, which the runner ignores.
+ */
+#define VT_NO_KVM_PHASE 5
+extern const bool vt_compares_with_kvm;
+bool vt_kvm_phase(void);
+/* Save what the thinvm phase saw, or load it in the KVM phase. */
+void vt_save_outcome(const char *name, const void *outcome, size_t size);
+void vt_load_outcome(const char *name, void *outcome, size_t size);
+
 /* Whether the kernel log contains @needle (reads the whole ring buffer). */
 bool vt_kernel_log_has(const char *needle);
 

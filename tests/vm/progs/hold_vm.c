@@ -5,18 +5,28 @@
  * host off with virtualization on (the reboot path) and by the demo. No
  * sleep is needed to wait for it, which matters under Bochs, where an idle
  * SMP guest's "sleep 1" takes over a minute.
- * Usage: hold_vm [PIDFILE]   (the holder's pid is written to PIDFILE)
+ * Usage: hold_vm [--device DEV] [PIDFILE]
+ *   DEV defaults to /dev/thinvm; the holder's pid is written to PIDFILE.
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "vmtest.h"
 
 int main(int argc, char **argv)
 {
-	int vm = vt_create_vm(THINVM_DEV);
+	const char *dev = THINVM_DEV;
 	pid_t pid;
+	int vm;
+
+	if (argc > 2 && !strcmp(argv[1], "--device")) {
+		dev = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
+	vm = vt_create_vm(dev);
 
 	fflush(stdout);
 	pid = fork();
@@ -39,6 +49,6 @@ int main(int argc, char **argv)
 		fprintf(f, "%d\n", pid);
 		fclose(f);
 	}
-	vt_log("hold_vm: VM open, held by pid %d", pid);
+	vt_log("hold_vm: VM open on %s, held by pid %d", dev, pid);
 	return 0;
 }
