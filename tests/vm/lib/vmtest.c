@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -166,6 +167,84 @@ int vt_create_vm(const char *dev)
 	TEST_ASSERT(vm >= 0, "KVM_CREATE_VM on %s", dev);
 	close(sys);
 	return vm;
+}
+
+#define PML4 0x3000
+#define PDPT 0x4000
+#define PD 0x5000
+
+static void set_mode(struct vt_vm *vm, enum vt_mode mode)
+{
+	struct kvm_segment code = {
+		.limit = 0xffffffff, .selector = 8, .type = 0xb, .present = 1,
+		.s = 1, .db = mode == VT_PROT32, .l = mode == VT_LONG64, .g = 1,
+	}, data = {
+		.limit = 0xffffffff, .selector = 16, .type = 0x3, .present = 1,
+		.s = 1, .db = 1, .g = 1,
+	};
+	struct kvm_sregs sregs;
+
+	TEST_ASSERT(!ioctl(vm->vcpu, KVM_GET_SREGS, &sregs), "%s: KVM_GET_SREGS", vm->dev);
+	if (mode == VT_REAL) {
+		sregs.cs.base = sregs.cs.selector = 0;
+	} else {
+		sregs.cs = code;
+		sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
+		sregs.cr0 = 0x11;			/* PE, ET */
+	}
+	if (mode == VT_LONG64) {
+		unsigned long long *pml4 = (void *)(vm->mem + PML4);
+		unsigned long long *pdpt = (void *)(vm->mem + PDPT);
+		unsigned long long *pd = (void *)(vm->mem + PD);
+
+		pml4[0] = PDPT | 3;			/* present, writable */
+		pdpt[0] = PD | 3;
+		pd[0] = 0x83;				/* a 2 MiB page at 0 */
+		sregs.cr0 |= 1ull << 31;		/* PG */
+		sregs.cr3 = PML4;
+		sregs.cr4 = 1 << 5;			/* PAE */
+		sregs.efer = 0x500;			/* LME, LMA */
+	}
+	TEST_ASSERT(!ioctl(vm->vcpu, KVM_SET_SREGS, &sregs), "%s: KVM_SET_SREGS", vm->dev);
+}
+
+void vt_vm_create(struct vt_vm *vm, const char *dev, size_t mem_size,
+		  const void *code, size_t len, enum vt_mode mode)
+{
+	struct kvm_userspace_memory_region region = { .memory_size = mem_size };
+	struct kvm_regs regs = { .rip = VT_CODE, .rflags = 2 };
+
+	*vm = (struct vt_vm){ .dev = dev, .mem_size = mem_size };
+	vm->sys = open(dev, O_RDWR | O_CLOEXEC);
+	TEST_ASSERT(vm->sys >= 0, "open %s", dev);
+	vm->fd = ioctl(vm->sys, KVM_CREATE_VM, 0);
+	TEST_ASSERT(vm->fd >= 0, "%s: KVM_CREATE_VM", dev);
+	vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	TEST_ASSERT(vm->mem != MAP_FAILED, "mmap guest memory");
+	TEST_ASSERT(VT_CODE + len <= mem_size, "test code too large");
+	memcpy(vm->mem + VT_CODE, code, len);
+	region.userspace_addr = (unsigned long)vm->mem;
+	TEST_ASSERT(!ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region),
+		    "%s: KVM_SET_USER_MEMORY_REGION", dev);
+	vm->vcpu = ioctl(vm->fd, KVM_CREATE_VCPU, 0);
+	TEST_ASSERT(vm->vcpu >= 0, "%s: KVM_CREATE_VCPU", dev);
+	vm->run_size = ioctl(vm->sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu, 0);
+	TEST_ASSERT(vm->run != MAP_FAILED, "%s: mmap kvm_run", dev);
+	set_mode(vm, mode);
+	TEST_ASSERT(!ioctl(vm->vcpu, KVM_SET_REGS, &regs), "%s: KVM_SET_REGS", dev);
+}
+
+void vt_vm_destroy(struct vt_vm *vm)
+{
+	/* The mapping holds the vCPU, and so the VM, as long as it exists. */
+	munmap(vm->run, vm->run_size);
+	munmap(vm->mem, vm->mem_size);
+	close(vm->vcpu);
+	close(vm->fd);
+	close(vm->sys);
 }
 
 void vt_require_vcpus(void)

@@ -8,6 +8,7 @@
 #ifndef THINVM_VMTEST_H
 #define THINVM_VMTEST_H
 
+#include <linux/kvm.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +70,29 @@ int vt_create_vm(const char *dev);
  * and their helper programs are installed in one folder).
  */
 const char *vt_sibling(const char *name);
+
+/*
+ * A VM with one vCPU, ready to run test code, on thinvm or KVM alike:
+ * @mem_size bytes of RAM at guest-physical 0 (slot 0), the code copied to
+ * VT_CODE, the vCPU starting there in @mode with flat segments. Long mode
+ * identity-maps the first 2 MiB with one large page (tables at 0x3000-0x5fff).
+ */
+#define VT_CODE 0x1000
+
+enum vt_mode { VT_REAL, VT_PROT32, VT_LONG64 };
+
+struct vt_vm {
+	const char *dev;
+	int sys, fd, vcpu;
+	struct kvm_run *run;
+	long run_size;
+	unsigned char *mem;
+	size_t mem_size;
+};
+
+void vt_vm_create(struct vt_vm *vm, const char *dev, size_t mem_size,
+		  const void *code, size_t len, enum vt_mode mode);
+void vt_vm_destroy(struct vt_vm *vm);
 
 /* Skip the test when thinvm's backend on this lane cannot run vCPUs yet. */
 void vt_require_vcpus(void);

@@ -4,7 +4,7 @@
  * port writes and reads of 1, 2 and 4 bytes, CPUID, the hypercall ABI, guest
  * memory writes, HLT; a triple fault (KVM_EXIT_SHUTDOWN); a state the
  * hardware refuses (KVM_EXIT_FAIL_ENTRY). The guest code is assembled here
- * and copied to guest-physical 0x1000; it keeps results at 0x2000.
+ * and copied to VT_CODE; it keeps results at 0x2000.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,6 @@
 const bool vt_compares_with_kvm = true;
 
 #define MEM_SIZE 0x10000
-#define CODE 0x1000
 #define DATA 0x2000
 
 asm(".pushsection .rodata\n"
@@ -86,58 +85,15 @@ struct outcome {
 	struct thinvm_vcpu_stats stats;		/* thinvm only */
 };
 
-struct vm {
-	int sys, vm, vcpu;
-	struct kvm_run *run;
-	long run_size;
-	unsigned char *mem;
-};
-
-static void vm_open(struct vm *v, const char *dev, const char *code, size_t len)
-{
-	struct kvm_userspace_memory_region region = { .memory_size = MEM_SIZE };
-	struct kvm_regs regs = { .rip = CODE, .rflags = 2 };
-	struct kvm_sregs sregs;
-
-	v->sys = open(dev, O_RDWR);
-	TEST_ASSERT(v->sys >= 0, "open %s", dev);
-	v->vm = ioctl(v->sys, KVM_CREATE_VM, 0);
-	TEST_ASSERT(v->vm >= 0, "%s: KVM_CREATE_VM", dev);
-	v->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	TEST_ASSERT(v->mem != MAP_FAILED, "mmap");
-	memcpy(v->mem + CODE, code, len);
-	region.userspace_addr = (unsigned long)v->mem;
-	TEST_ASSERT(!ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &region), "%s: slot", dev);
-	v->vcpu = ioctl(v->vm, KVM_CREATE_VCPU, 0);
-	TEST_ASSERT(v->vcpu >= 0, "%s: KVM_CREATE_VCPU", dev);
-	v->run_size = ioctl(v->sys, KVM_GET_VCPU_MMAP_SIZE, 0);
-	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      v->vcpu, 0);
-	TEST_ASSERT(v->run != MAP_FAILED, "%s: mmap kvm_run", dev);
-	TEST_ASSERT(!ioctl(v->vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
-	sregs.cs.base = sregs.cs.selector = 0;
-	TEST_ASSERT(!ioctl(v->vcpu, KVM_SET_SREGS, &sregs), "SET_SREGS");
-	TEST_ASSERT(!ioctl(v->vcpu, KVM_SET_REGS, &regs), "SET_REGS");
-}
-
-static void vm_close(struct vm *v)
-{
-	munmap(v->run, v->run_size);
-	munmap(v->mem, MEM_SIZE);
-	close(v->vcpu);
-	close(v->vm);
-	close(v->sys);
-}
-
 static void run_exits(const char *dev, struct outcome *o)
 {
 	static const unsigned int in_data[] = { 0xaa, 0xbbcc, 0xddeeff00 };
 	struct kvm_regs regs;
-	struct vm v;
+	struct vt_vm v;
 	int nin = 0;
 
-	vm_open(&v, dev, exits_guest, exits_guest_end - exits_guest);
+	vt_vm_create(&v, dev, MEM_SIZE, exits_guest, exits_guest_end - exits_guest,
+		     VT_REAL);
 	for (;;) {
 		TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
 		if (v.run->exit_reason != KVM_EXIT_IO)
@@ -165,17 +121,18 @@ static void run_exits(const char *dev, struct outcome *o)
 	if (!strcmp(dev, THINVM_DEV))
 		TEST_ASSERT(!ioctl(v.vcpu, THINVM_GET_VCPU_STATS, &o->stats),
 			    "THINVM_GET_VCPU_STATS");
-	vm_close(&v);
+	vt_vm_destroy(&v);
 }
 
 static void run_shutdown(const char *dev, struct outcome *o)
 {
-	struct vm v;
+	struct vt_vm v;
 
-	vm_open(&v, dev, shutdown_guest, shutdown_guest_end - shutdown_guest);
+	vt_vm_create(&v, dev, MEM_SIZE, shutdown_guest,
+		     shutdown_guest_end - shutdown_guest, VT_REAL);
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
 	o->shutdown_exit = v.run->exit_reason;
-	vm_close(&v);
+	vt_vm_destroy(&v);
 }
 
 /*
@@ -185,9 +142,9 @@ static void run_shutdown(const char *dev, struct outcome *o)
 static void run_fail_entry(const char *dev, struct outcome *o)
 {
 	struct kvm_sregs sregs;
-	struct vm v;
+	struct vt_vm v;
 
-	vm_open(&v, dev, exits_guest, 1);
+	vt_vm_create(&v, dev, MEM_SIZE, exits_guest, 1, VT_REAL);
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
 	sregs.efer |= EFER_RESERVED_20;
 	o->fail_entry_rc = ioctl(v.vcpu, KVM_SET_SREGS, &sregs) ? -errno : 0;
@@ -196,7 +153,7 @@ static void run_fail_entry(const char *dev, struct outcome *o)
 		o->fail_entry_exit = v.run->exit_reason;
 		o->fail_entry_reason = v.run->fail_entry.hardware_entry_failure_reason;
 	}
-	vm_close(&v);
+	vt_vm_destroy(&v);
 }
 
 static void scenario(const char *dev, struct outcome *o)
@@ -236,7 +193,7 @@ int main(void)
 	TEST_ASSERT(t.data[8] == (unsigned int)-1000,
 		    "hypercall 12345 returned %#x, not -KVM_ENOSYS", t.data[8]);
 	TEST_ASSERT(t.data[9] == 0xcafef00d, "guest memory write not seen");
-	TEST_ASSERT(t.rip_after_hlt == CODE + (unsigned long long)(exits_guest_end - exits_guest),
+	TEST_ASSERT(t.rip_after_hlt == VT_CODE + (unsigned long long)(exits_guest_end - exits_guest),
 		    "RIP after HLT is %#llx", t.rip_after_hlt);
 	TEST_ASSERT(t.shutdown_exit == KVM_EXIT_SHUTDOWN, "triple fault gave exit %u",
 		    t.shutdown_exit);

@@ -23,10 +23,6 @@ const bool vt_compares_with_kvm = true;
 #define RAM_SIZE	0x100000
 #define RO_BASE		0x180000	/* a read-only slot, one page */
 #define MMIO		0x1f0000	/* nothing there */
-#define CODE		0x1000
-#define PML4		0x3000
-#define PDPT		0x4000
-#define PD		0x5000
 
 asm(".pushsection .rodata\n"
     ".globl mmio64, mmio64_end, mmio16, mmio16_end, mmio_bad, mmio_bad_end\n"
@@ -84,65 +80,28 @@ static unsigned long long device_value(unsigned long long addr)
 
 static void scenario(const char *dev, int kind, struct outcome *o)
 {
-	int sys = open(dev, O_RDWR), vm, vcpu;
-	unsigned char *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	const char *code = kind == 0 ? mmio64 : kind == 1 ? mmio16 : mmio_bad;
+	const char *end = kind == 0 ? mmio64_end : kind == 1 ? mmio16_end : mmio_bad_end;
 	unsigned char *ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct kvm_userspace_memory_region r0 = {
-		.slot = 0, .memory_size = RAM_SIZE, .userspace_addr = (unsigned long)ram,
-	}, r1 = {
+	struct kvm_userspace_memory_region r1 = {
 		.slot = 1, .flags = KVM_MEM_READONLY, .guest_phys_addr = RO_BASE,
 		.memory_size = 4096, .userspace_addr = (unsigned long)ro,
 	};
-	struct kvm_regs regs = { .rip = CODE, .rflags = 2 };
-	bool longmode = kind != 1;
-	const char *code = kind == 0 ? mmio64 : kind == 1 ? mmio16 : mmio_bad;
-	const char *end = kind == 0 ? mmio64_end : kind == 1 ? mmio16_end : mmio_bad_end;
-	struct kvm_sregs sregs;
 	struct kvm_run *run;
-	long run_size;
+	struct vt_vm v;
 
 	memset(o, 0, sizeof(*o));
-	TEST_ASSERT(sys >= 0 && ram != MAP_FAILED && ro != MAP_FAILED, "%s: setup", dev);
-	memcpy(ram + CODE, code, end - code);
+	TEST_ASSERT(ro != MAP_FAILED, "mmap");
 	memcpy(ro, "\x11\x22\x33\x44", 4);
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	TEST_ASSERT(vm >= 0 && !ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r0) &&
-		    !ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r1), "%s: VM", dev);
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	TEST_ASSERT(vcpu >= 0, "%s: vCPU", dev);
-	TEST_ASSERT(!ioctl(vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
-	if (longmode) {
-		struct kvm_segment cs = {
-			.limit = 0xffffffff, .selector = 8, .type = 0xb, .present = 1,
-			.s = 1, .l = 1, .g = 1,
-		}, ds = cs;
-
-		ds.selector = 16;
-		ds.type = 3;
-		ds.l = 0;
-		ds.db = 1;
-		((unsigned long long *)(ram + PML4))[0] = PDPT | 3;
-		((unsigned long long *)(ram + PDPT))[0] = PD | 3;
-		((unsigned long long *)(ram + PD))[0] = 0x83;	/* 2 MiB page */
-		sregs.cs = cs;
-		sregs.ds = sregs.es = sregs.ss = ds;
-		sregs.cr0 = 0x80000011;
-		sregs.cr3 = PML4;
-		sregs.cr4 = 0x20;
-		sregs.efer = 0x500;
-	} else {
-		sregs.cs.base = sregs.cs.selector = 0;
-	}
-	TEST_ASSERT(!ioctl(vcpu, KVM_SET_SREGS, &sregs), "%s: SET_SREGS", dev);
-	TEST_ASSERT(!ioctl(vcpu, KVM_SET_REGS, &regs), "SET_REGS");
-	run_size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	TEST_ASSERT(run != MAP_FAILED, "mmap");
+	vt_vm_create(&v, dev, RAM_SIZE, code, end - code,
+		     kind == 1 ? VT_REAL : VT_LONG64);
+	TEST_ASSERT(!ioctl(v.fd, KVM_SET_USER_MEMORY_REGION, &r1),
+		    "%s: read-only slot", dev);
+	run = v.run;
 
 	for (;;) {
-		TEST_ASSERT(!ioctl(vcpu, KVM_RUN, 0), "%s: KVM_RUN (exit %u)", dev,
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "%s: KVM_RUN (exit %u)", dev,
 			    run->exit_reason);
 		if (run->exit_reason != KVM_EXIT_MMIO)
 			break;
@@ -162,12 +121,8 @@ static void scenario(const char *dev, int kind, struct outcome *o)
 	o->last_exit = run->exit_reason;
 	if (kind == 2)
 		memcpy(&o->bad, run, sizeof(o->bad));
-	TEST_ASSERT(!ioctl(vcpu, KVM_GET_REGS, &o->regs), "GET_REGS");
-	munmap(run, run_size);
-	close(vcpu);
-	close(vm);
-	close(sys);
-	munmap(ram, RAM_SIZE);
+	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &o->regs), "GET_REGS");
+	vt_vm_destroy(&v);
 	munmap(ro, 4096);
 }
 

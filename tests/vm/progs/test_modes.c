@@ -19,21 +19,7 @@
 const bool vt_compares_with_kvm = true;
 
 #define MEM_SIZE	0x200000
-#define CODE		0x1000
 #define DATA		0x2000
-#define PML4		0x3000
-#define PDPT		0x4000
-#define PD		0x5000
-
-#define CR0_PE		(1u << 0)
-#define CR0_ET		(1u << 4)
-#define CR0_PG		(1u << 31)
-#define CR4_PAE		(1u << 5)
-#define EFER_LME	(1u << 8)
-#define EFER_LMA	(1u << 10)
-#define PTE_P		1
-#define PTE_W		2
-#define PTE_PS		0x80
 
 asm(".pushsection .rodata\n"
     ".globl pm32_guest, pm32_guest_end, lm64_guest, lm64_guest_end\n"
@@ -68,80 +54,35 @@ struct outcome {
 	struct kvm_sregs sregs_after;
 };
 
-static struct kvm_segment flat(bool code, bool longmode)
-{
-	return (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = code ? 8 : 16,
-		.type = code ? 0xb : 0x3, .present = 1, .s = 1,
-		.db = !longmode || !code, .l = longmode && code, .g = 1,
-	};
-}
-
 static void scenario(const char *dev, bool longmode, struct outcome *o)
 {
-	int sys = open(dev, O_RDWR), vm, vcpu;
-	unsigned char *mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct kvm_userspace_memory_region region = {
-		.memory_size = MEM_SIZE, .userspace_addr = (unsigned long)mem,
-	};
-	struct kvm_regs regs = { .rip = CODE, .rflags = 2, .rsp = 0x8000 };
-	struct kvm_sregs sregs;
-	struct kvm_run *run;
-	long run_size;
+	struct vt_vm v;
 
 	memset(o, 0, sizeof(*o));
-	TEST_ASSERT(sys >= 0 && mem != MAP_FAILED, "%s: setup", dev);
-	if (longmode) {
-		unsigned long long *pml4 = (void *)(mem + PML4);
-		unsigned long long *pdpt = (void *)(mem + PDPT);
-		unsigned long long *pd = (void *)(mem + PD);
+	if (longmode)
+		vt_vm_create(&v, dev, MEM_SIZE, lm64_guest, lm64_guest_end - lm64_guest,
+			     VT_LONG64);
+	else
+		vt_vm_create(&v, dev, MEM_SIZE, pm32_guest, pm32_guest_end - pm32_guest,
+			     VT_PROT32);
+	{
+		struct kvm_regs regs;
 
-		memcpy(mem + CODE, lm64_guest, lm64_guest_end - lm64_guest);
-		/* Identity-map the first 2 MiB with one large page. */
-		pml4[0] = PDPT | PTE_P | PTE_W;
-		pdpt[0] = PD | PTE_P | PTE_W;
-		pd[0] = 0 | PTE_P | PTE_W | PTE_PS;
-	} else {
-		memcpy(mem + CODE, pm32_guest, pm32_guest_end - pm32_guest);
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &regs), "GET_REGS");
+		regs.rsp = 0x8000;
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_REGS, &regs), "SET_REGS");
 	}
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	TEST_ASSERT(vm >= 0 && !ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region),
-		    "%s: VM", dev);
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	TEST_ASSERT(vcpu >= 0, "%s: vCPU", dev);
-	TEST_ASSERT(!ioctl(vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
-	sregs.cs = flat(true, longmode);
-	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = flat(false, longmode);
-	sregs.cr0 = CR0_PE | CR0_ET;
-	if (longmode) {
-		sregs.cr0 |= CR0_PG;
-		sregs.cr3 = PML4;
-		sregs.cr4 = CR4_PAE;
-		sregs.efer = EFER_LME | EFER_LMA;
-	}
-	TEST_ASSERT(!ioctl(vcpu, KVM_SET_SREGS, &sregs), "%s: SET_SREGS", dev);
-	TEST_ASSERT(!ioctl(vcpu, KVM_SET_REGS, &regs), "SET_REGS");
-	run_size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	TEST_ASSERT(run != MAP_FAILED, "mmap");
-
-	TEST_ASSERT(!ioctl(vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
+	TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
 	errno = 0;
-	TEST_ASSERT(run->exit_reason == KVM_EXIT_IO && run->io.port == 0x80,
+	TEST_ASSERT(v.run->exit_reason == KVM_EXIT_IO && v.run->io.port == 0x80,
 		    "%s (%s): first exit %u, not the port write", dev,
-		    longmode ? "64-bit" : "32-bit", run->exit_reason);
-	o->port_byte = *((unsigned char *)run + run->io.data_offset);
-	TEST_ASSERT(!ioctl(vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
-	o->exit_after_out = run->exit_reason;
-	memcpy(o->data, mem + DATA, sizeof(o->data));
-	TEST_ASSERT(!ioctl(vcpu, KVM_GET_SREGS, &o->sregs_after), "GET_SREGS");
-
-	munmap(run, run_size);
-	close(vcpu);
-	close(vm);
-	close(sys);
-	munmap(mem, MEM_SIZE);
+		    longmode ? "64-bit" : "32-bit", v.run->exit_reason);
+	o->port_byte = *((unsigned char *)v.run + v.run->io.data_offset);
+	TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
+	o->exit_after_out = v.run->exit_reason;
+	memcpy(o->data, v.mem + DATA, sizeof(o->data));
+	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_SREGS, &o->sregs_after), "GET_SREGS");
+	vt_vm_destroy(&v);
 }
 
 static void check(bool longmode)
