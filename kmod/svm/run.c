@@ -33,13 +33,13 @@ struct asid_space {
 static DEFINE_PER_CPU(struct asid_space, asid_space) = { .generation = 1 };
 
 /* On this CPU, IRQs off: give the vCPU an ASID valid here, now. */
-static void assign_asid(struct thinvm_vcpu *vcpu, int cpu)
+static void assign_asid(struct thinvm_vcpu *vcpu, bool moved)
 {
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct asid_space *space = this_cpu_ptr(&asid_space);
 	struct vmcb_control_area *ctl = &svm->vmcb->control;
 
-	if (vcpu->cpu == cpu && svm->asid_generation == space->generation)
+	if (!moved && svm->asid_generation == space->generation)
 		return;
 	/* ASID 0 is the host's. */
 	if (!space->next || space->next >= svm_features.nr_asids) {
@@ -291,6 +291,7 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 	struct svm_vcpu *svm = to_svm(vcpu);
 	struct vmcb *vmcb = svm->vmcb;
 	struct thinvm_mmu *mmu = &vcpu->vm->mmu;
+	bool moved;
 	int cpu;
 	u64 gen;
 
@@ -305,6 +306,9 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 		return -EIO;
 	}
 	cpu = smp_processor_id();
+	moved = vcpu->cpu != cpu;
+	/* Where to send the kick, published before the mode that asks for it. */
+	WRITE_ONCE(vcpu->cpu, cpu);
 	WRITE_ONCE(vcpu->mode, THINVM_IN_GUEST);
 	/* Pairs with thinvm_vm_flush_tlbs(): see there. */
 	smp_mb();
@@ -317,8 +321,7 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 			svm->asid_generation = 0;	/* a fresh ASID */
 		vcpu->tlb_gen = gen;
 	}
-	assign_asid(vcpu, cpu);
-	vcpu->cpu = cpu;
+	assign_asid(vcpu, moved);
 
 	/* Read as a failed entry should VMRUN fault and be skipped. */
 	vmcb->control.exit_code = SVM_EXIT_ERR;
