@@ -71,7 +71,6 @@ struct thinvm_vm {
 	struct thinvm_memslot slots[THINVM_MAX_MEMSLOTS];
 	struct thinvm_vcpu *vcpus[THINVM_MAX_VCPUS];
 	DECLARE_BITMAP(vcpu_ids, THINVM_MAX_VCPUS);
-	unsigned int nr_vcpus;
 	struct thinvm_mmu mmu;
 };
 
@@ -221,6 +220,7 @@ long thinvm_msrs_ioctl(struct thinvm_vcpu *vcpu, void __user *argp, bool set);
 
 /* vcpu.c */
 int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id);
+void thinvm_vcpu_init_regs(struct thinvm_vcpu *vcpu);
 void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size,
 			 bool in);
 void thinvm_vcpu_internal_error(struct thinvm_vcpu *vcpu, u32 suberror,

@@ -303,12 +303,24 @@ static const struct file_operations thinvm_vcpu_fops = {
 };
 
 /* The state KVM gives a new vCPU, before KVM_SET_REGS. */
-static void vcpu_reset(struct thinvm_vcpu *vcpu)
+/*
+ * The registers INIT leaves (power-on, and after a triple fault, as KVM):
+ * all GPRs zero but RDX, execution at 0xfff0. The backend resets the rest.
+ */
+void thinvm_vcpu_init_regs(struct thinvm_vcpu *vcpu)
 {
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	/* Family/model/stepping as KVM reports them without a CPUID table. */
 	vcpu->regs[THINVM_RDX] = 0x600;
+	vcpu->pio_in.pending = false;
+	vcpu->mmio_in_pending = false;
+}
+
+static void vcpu_reset(struct thinvm_vcpu *vcpu)
+{
+	thinvm_vcpu_init_regs(vcpu);
 	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	vcpu->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
@@ -359,7 +371,6 @@ int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id)
 		goto err_backend;
 	}
 	vm->vcpus[id] = vcpu;
-	vm->nr_vcpus++;
 	mutex_unlock(&vm->lock);
 	return r;
 

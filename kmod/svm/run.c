@@ -245,8 +245,9 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	case SVM_EXIT_SHUTDOWN:
-		/* The VMCB is undefined after a shutdown: start afresh. */
+		/* The VMCB is undefined after a shutdown: INIT, as KVM does. */
 		svm_vmcb_reset(vcpu);
+		thinvm_vcpu_init_regs(vcpu);
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
 	case SVM_EXIT_NPF:

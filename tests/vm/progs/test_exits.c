@@ -79,6 +79,8 @@ struct outcome {
 	unsigned long long rip_after_hlt;
 	unsigned int last_exit;
 	unsigned int shutdown_exit;
+	struct kvm_regs shutdown_regs;		/* the state INIT left */
+	unsigned long long shutdown_cs_base;
 	int fail_entry_rc;
 	unsigned int fail_entry_exit;
 	unsigned long long fail_entry_reason;
@@ -132,6 +134,13 @@ static void run_shutdown(const char *dev, struct outcome *o)
 		     shutdown_guest_end - shutdown_guest, VT_REAL);
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "%s: KVM_RUN", dev);
 	o->shutdown_exit = v.run->exit_reason;
+	{
+		struct kvm_sregs sregs;
+
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &o->shutdown_regs), "GET_REGS");
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
+		o->shutdown_cs_base = sregs.cs.base;
+	}
 	vt_vm_destroy(&v);
 }
 
@@ -233,6 +242,12 @@ compare:
 		    "HLT exit differs from KVM's");
 	TEST_ASSERT(t.shutdown_exit == k.shutdown_exit, "triple fault: KVM gave exit %u",
 		    k.shutdown_exit);
+	TEST_ASSERT(!memcmp(&t.shutdown_regs, &k.shutdown_regs, sizeof(t.shutdown_regs)) &&
+		    t.shutdown_cs_base == k.shutdown_cs_base,
+		    "state after the triple fault: rip %#llx/%#llx rdx %#llx/%#llx rsp %#llx/%#llx cs.base %#llx/%#llx",
+		    t.shutdown_regs.rip, k.shutdown_regs.rip, t.shutdown_regs.rdx,
+		    k.shutdown_regs.rdx, t.shutdown_regs.rsp, k.shutdown_regs.rsp,
+		    t.shutdown_cs_base, k.shutdown_cs_base);
 	TEST_ASSERT(t.fail_entry_rc == k.fail_entry_rc &&
 		    t.fail_entry_exit == k.fail_entry_exit &&
 		    t.fail_entry_reason == k.fail_entry_reason,
