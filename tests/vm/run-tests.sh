@@ -52,7 +52,14 @@ if [ -c /dev/kvm ]; then
 		for t in "$dir"/test_*; do
 			run_one "$t" "${t##*/test_}@kvm"
 		done
-		kill "$(cat "$VT_OUTCOME_DIR/anchor.pid")"
+		anchor=$(cat "$VT_OUTCOME_DIR/anchor.pid")
+		kill "$anchor"
+		# Go on only once KVM's VM is gone (the holder exited; a zombie
+		# has closed its files), so thinvm can own the hardware again.
+		while [ -e "/proc/$anchor" ] &&
+			! grep -q '^State:.*Z' "/proc/$anchor/status" 2>/dev/null; do
+			:
+		done
 	else
 		echo "FAIL $lane/kvm-phase: could not hold a KVM VM open" >&3
 		nfail=$((nfail + 1))
