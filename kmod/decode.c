@@ -63,35 +63,58 @@ static int skip_modrm(struct cursor *c, u8 modrm, unsigned int addr_size)
 	return skip(c, mod == 1 ? 1 : mod == 2 ? 4 : 0);
 }
 
+/* Legacy prefixes, then REX (64-bit mode only, right before the opcode). */
+struct prefixes {
+	bool opsize, addrsize, lock, rep;
+	int seg;		/* THINVM_SEG_*, or -1 */
+	u8 rex;
+};
+
+static int prefixes(struct cursor *c, unsigned int mode, struct prefixes *p,
+		    u8 *op)
+{
+	*p = (struct prefixes){ .seg = -1 };
+	for (;;) {
+		if (next(c, op))
+			return -EINVAL;
+		switch (*op) {
+		case 0x66: p->opsize = true; continue;
+		case 0x67: p->addrsize = true; continue;
+		case 0xf0: p->lock = true; continue;
+		case 0xf2: case 0xf3: p->rep = true; continue;
+		case 0x26: p->seg = THINVM_SEG_ES; continue;
+		case 0x2e: p->seg = THINVM_SEG_CS; continue;
+		case 0x36: p->seg = THINVM_SEG_SS; continue;
+		case 0x3e: p->seg = THINVM_SEG_DS; continue;
+		case 0x64: p->seg = THINVM_SEG_FS; continue;
+		case 0x65: p->seg = THINVM_SEG_GS; continue;
+		}
+		break;
+	}
+	if (mode == 64 && (*op & 0xf0) == 0x40) {
+		p->rex = *op;
+		if (next(c, op))
+			return -EINVAL;
+	}
+	return 0;
+}
+
 int thinvm_decode_mov(const u8 *bytes, unsigned int avail, unsigned int mode,
 		      struct thinvm_mov *mov)
 {
 	struct cursor c = { .bytes = bytes, .avail = avail };
-	bool opsize = false, addrsize = false;
+	struct prefixes p;
+	bool opsize, addrsize;
 	unsigned int op_size, addr_size;
 	u8 rex = 0, op, modrm = 0;
 	bool has_modrm;
 
 	*mov = (struct thinvm_mov){ 0 };
-	for (;;) {
-		if (next(&c, &op))
-			return -EINVAL;
-		if (op == 0x66)
-			opsize = true;
-		else if (op == 0x67)
-			addrsize = true;
-		else if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e ||
-			 op == 0x64 || op == 0x65 || op == 0xf0)
-			continue;	/* segment (the GPA is known), LOCK */
-		else
-			break;
-	}
-	/* REX: 64-bit mode only, right before the opcode. */
-	if (mode == 64 && (op & 0xf0) == 0x40) {
-		rex = op;
-		if (next(&c, &op))
-			return -EINVAL;
-	}
+	if (prefixes(&c, mode, &p, &op))
+		return -EINVAL;
+	opsize = p.opsize;
+	addrsize = p.addrsize;
+	rex = p.rex;
 	if (mode == 64)
 		op_size = rex & 8 ? 8 : opsize ? 2 : 4;
 	else
@@ -166,4 +189,51 @@ int thinvm_decode_mov(const u8 *bytes, unsigned int avail, unsigned int mode,
 		mov->dest_size = mov->size;
 	mov->len = c.pos;
 	return 0;
+}
+
+int thinvm_decode_mov_cr(const u8 *bytes, unsigned int avail, unsigned int mode,
+			 struct thinvm_mov_cr *mov)
+{
+	struct cursor c = { .bytes = bytes, .avail = avail };
+	struct prefixes p;
+	u8 op, modrm;
+
+	if (prefixes(&c, mode, &p, &op) || op != 0x0f || next(&c, &op) ||
+	    op < 0x20 || op > 0x23 || next(&c, &modrm))
+		return -EINVAL;
+	/* The ModRM mod field is ignored: the operand is always a register. */
+	*mov = (struct thinvm_mov_cr){
+		.len = c.pos,
+		.dr = op & 1,
+		.to_cr = op & 2,
+		.num = ((modrm >> 3) & 7) | (p.rex & 4 ? 8 : 0),
+		.gpr = (modrm & 7) | (p.rex & 1 ? 8 : 0),
+	};
+	/* AMD's other way to name CR8 outside 64-bit mode: LOCK MOV CR0. */
+	if (p.lock && !mov->dr)
+		mov->num += 8;
+	return 0;
+}
+
+int thinvm_decode_string_io(const u8 *bytes, unsigned int avail,
+			    unsigned int mode, struct thinvm_string_io *io)
+{
+	struct cursor c = { .bytes = bytes, .avail = avail };
+	struct prefixes p;
+	u8 op;
+
+	if (prefixes(&c, mode, &p, &op) || op < 0x6c || op > 0x6f)
+		return -EINVAL;
+	*io = (struct thinvm_string_io){ .len = c.pos, .seg = p.seg };
+	if (mode == 64)
+		io->addr_size = p.addrsize ? 4 : 8;
+	else
+		io->addr_size = (mode == 32) != p.addrsize ? 4 : 2;
+	return 0;
+}
+
+bool thinvm_is_vmcall(const u8 *bytes, unsigned int avail)
+{
+	return avail >= 3 && bytes[0] == 0x0f && bytes[1] == 0x01 &&
+	       bytes[2] == 0xc1;
 }

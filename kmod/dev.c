@@ -27,6 +27,8 @@ static long thinvm_dev_ioctl(struct file *file, unsigned int cmd,
 		return thinvm_vm_create(arg);
 	case KVM_GET_MSR_INDEX_LIST:
 		return thinvm_msr_index_list((void __user *)arg);
+	case KVM_GET_SUPPORTED_CPUID:
+		return thinvm_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		if (arg)
 			return -EINVAL;

@@ -75,9 +75,12 @@ static int __init thinvm_init(void)
 	r = thinvm_backend->setup();
 	if (r)
 		return r;
-	r = thinvm_virt_init();
+	r = thinvm_cpuid_init();
 	if (r)
 		goto err_unsetup;
+	r = thinvm_virt_init();
+	if (r)
+		goto err_cpuid;
 	r = thinvm_sysfs_init();
 	if (r)
 		goto err_virt;
@@ -94,6 +97,8 @@ err_debugfs:
 	thinvm_sysfs_exit();
 err_virt:
 	thinvm_virt_exit();
+err_cpuid:
+	thinvm_cpuid_exit();
 err_unsetup:
 	thinvm_backend->unsetup();
 	return r;
@@ -105,6 +110,7 @@ static void __exit thinvm_exit(void)
 	thinvm_debugfs_exit();
 	thinvm_sysfs_exit();
 	thinvm_virt_exit();
+	thinvm_cpuid_exit();
 	thinvm_backend->unsetup();
 	pr_info("unloaded\n");
 }

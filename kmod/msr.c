@@ -26,14 +26,16 @@ static const u32 emulated_msrs[] = {
 };
 
 /*
- * What the guest's CPUID allows. Until KVM_SET_CPUID2 exists the table is
- * empty, and an empty table allows neither long mode, NX nor x2APIC, with
- * 36-bit physical addresses: KVM behaves the same without CPUID.
+ * What the guest's CPUID allows (an empty table: neither long mode, NX nor
+ * x2APIC, 36-bit physical addresses, as on KVM) and its paging state.
  */
 static void msr_env(struct thinvm_vcpu *vcpu, struct thinvm_msr_env *env)
 {
 	*env = (struct thinvm_msr_env){
-		.maxphyaddr = 36,
+		.guest_lm = vcpu->guest.lm,
+		.guest_nx = vcpu->guest.nx,
+		.guest_x2apic = vcpu->guest.x2apic,
+		.maxphyaddr = vcpu->guest.maxphyaddr,
 		.virt_addr_bits = 48,
 	};
 	thinvm_backend->msr_env(vcpu, env);
@@ -64,6 +66,7 @@ int thinvm_msr_set(struct thinvm_vcpu *vcpu, u32 index, u64 data, bool host)
 		if (!thinvm_apic_base_valid(&env, vcpu->apic_base, data, host))
 			return -EINVAL;
 		vcpu->apic_base = data;
+		thinvm_cpuid_refresh(vcpu);	/* CPUID.1:EDX.APIC */
 		return 0;
 	case MSR_IA32_MISC_ENABLE:
 		vcpu->misc_enable = data;

@@ -22,6 +22,18 @@ bool thinvm_sregs_valid(const struct thinvm_sregs_view *s, u64 cr4_allowed,
 			unsigned int maxphyaddr);
 
 /*
+ * Whether the guest's MOV to CR4 of @val may replace @old, or raises #GP
+ * (SDM "MOV to/from control registers", KVM's kvm_set_cr4): bits its CPUID
+ * does not allow, PAE off or LA57 toggled in long mode (@lma), PCIDE turned
+ * on outside long mode or with a PCID in CR3.
+ */
+bool thinvm_cr4_write_valid(u64 old, u64 val, u64 cr3, bool lma,
+			    u64 cr4_allowed);
+
+/* Whether that write changes how addresses translate: flush the TLB. */
+bool thinvm_cr4_write_flushes(u64 old, u64 val);
+
+/*
  * CR4 bits every x86-64 guest may set, whatever its CPUID says: VME, PVI,
  * TSD, DE, PSE, PAE, MCE, PGE, PCE, OSFXSR, OSXMMEXCPT. The others (PCIDE,
  * OSXSAVE, SMEP, SMAP, FSGSBASE, LA57, UMIP, PKE, VMXE) need a CPUID bit.

@@ -16,7 +16,9 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include "cpuid_rules.h"
 #include "decode.h"
+#include "guest_walk.h"
 
 #define THINVM_MAX_VCPUS	64
 #define THINVM_MAX_MEMSLOTS	32
@@ -95,9 +97,18 @@ struct thinvm_vcpu {
 	/* A port read that exited to userspace, completed at the next run. */
 	struct {
 		bool pending;
+		bool string;	/* INS: into guest memory, not RAX */
+		bool down;	/* INS with DF=1: elements in reverse */
 		u8 size;
+		u32 count;
+		u64 la;		/* INS: where the elements go */
 	} pio_in;
 	struct thinvm_vcpu_stats stats;
+	/* The VMM's CPUID table (KVM_SET_CPUID2) and what it allows. */
+	struct kvm_cpuid_entry2 *cpuid;
+	unsigned int cpuid_nent;
+	struct thinvm_guest_cpu guest;
+	bool has_run;		/* entered the guest at least once */
 	/* MSRs without a home in the backend's state. */
 	u64 apic_base;
 	u64 misc_enable;
@@ -154,6 +165,7 @@ struct thinvm_backend {
 	int (*set_msr)(struct thinvm_vcpu *vcpu, u32 index, u64 data);
 	/* Fill what the MSR checks need from the vCPU's state (paging, LA57). */
 	void (*msr_env)(struct thinvm_vcpu *vcpu, struct thinvm_msr_env *env);
+	u64 (*get_cr4)(struct thinvm_vcpu *vcpu);
 };
 
 extern const struct thinvm_backend thinvm_svm;
@@ -208,9 +220,46 @@ static inline void thinvm_count_exit(struct thinvm_vcpu *vcpu,
 	vcpu->stats.by_reason[reason]++;
 }
 
+/* hypercall.c: the hypercall in RAX, for a guest at @cpl; result in RAX. */
+void thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
+		      bool long_mode);
+
+/* guest_mem.c: the guest's memory and instructions, for emulation. */
+struct thinvm_guest_view {
+	struct kvm_sregs sregs;
+	struct thinvm_paging paging;
+	unsigned int mode;	/* code size: 16, 32 or 64 */
+};
+struct thinvm_insn {
+	u8 bytes[THINVM_MAX_INSN_LEN];
+	unsigned int n;		/* how many could be fetched */
+};
+void thinvm_guest_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v);
+/* Read or write guest-linear memory backed by RAM slots: 0 or -EFAULT. */
+int thinvm_linear_access(struct thinvm_vcpu *vcpu,
+			 const struct thinvm_guest_view *v, u64 la, void *buf,
+			 unsigned int len, bool write);
+void thinvm_fetch_insn(struct thinvm_vcpu *vcpu,
+		       const struct thinvm_guest_view *v,
+		       struct thinvm_insn *insn);
+/* End the run with KVM_EXIT_INTERNAL_ERROR and the instruction's bytes. */
+void thinvm_emulation_failure(struct thinvm_vcpu *vcpu,
+			      const struct thinvm_insn *insn);
+
 /* mmio.c */
 int thinvm_mmio_exit(struct thinvm_vcpu *vcpu, u64 gpa);
 void thinvm_mmio_complete(struct thinvm_vcpu *vcpu);
+
+/* cpuid.c */
+int thinvm_cpuid_init(void);
+void thinvm_cpuid_exit(void);
+long thinvm_get_supported_cpuid(void __user *argp);
+long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp);
+long thinvm_get_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp);
+void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu);
+void thinvm_cpuid_exec(struct thinvm_vcpu *vcpu);
+/* CR4 bits the vCPU's CPUID allows that thinvm supports. */
+u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu);
 
 /* msr.c */
 int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data);
@@ -218,11 +267,25 @@ int thinvm_msr_set(struct thinvm_vcpu *vcpu, u32 index, u64 data, bool host);
 long thinvm_msr_index_list(void __user *argp);
 long thinvm_msrs_ioctl(struct thinvm_vcpu *vcpu, void __user *argp, bool set);
 
+/* pio.c: a port I/O exit, as the backend saw it. */
+struct thinvm_io {
+	u16 port;
+	u8 size;		/* 1, 2 or 4 */
+	bool in;
+	bool string;		/* INS/OUTS */
+	bool rep;
+	u8 addr_size;		/* string: 2, 4 or 8 */
+	bool seg_known;		/* string: the CPU said which segment... */
+	int seg;		/* ...THINVM_SEG_*; else it is decoded */
+	unsigned long next_rip;
+};
+/* 0: vcpu->run holds the exit; 1: nothing for userspace, enter again. */
+int thinvm_pio_exit(struct thinvm_vcpu *vcpu, const struct thinvm_io *io);
+int thinvm_pio_complete(struct thinvm_vcpu *vcpu);
+
 /* vcpu.c */
 int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id);
 void thinvm_vcpu_init_regs(struct thinvm_vcpu *vcpu);
-void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size,
-			 bool in);
 void thinvm_vcpu_internal_error(struct thinvm_vcpu *vcpu, u32 suberror,
 				u64 info);
 

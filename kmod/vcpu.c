@@ -22,13 +22,7 @@
 
 static_assert(sizeof(struct thinvm_vcpu_stats) == 8 * 17);
 
-/*
- * Until KVM_SET_CPUID2 exists the guest's CPUID is empty: only the base CR4
- * bits are allowed and, as KVM assumes without a 0x80000008 leaf, 36-bit
- * physical addresses.
- */
-#define GUEST_MAXPHYADDR_DEFAULT 36
-
+/* CR4 and CR3 are checked against what the vCPU's CPUID allows. */
 static int set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct thinvm_sregs_view view = {
@@ -38,8 +32,8 @@ static int set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 
 	unsigned int i;
 
-	if (!thinvm_sregs_valid(&view, THINVM_CR4_BASE_BITS,
-				GUEST_MAXPHYADDR_DEFAULT))
+	if (!thinvm_sregs_valid(&view, thinvm_cpuid_cr4_allowed(vcpu),
+				vcpu->guest.maxphyaddr))
 		return -EINVAL;
 	/* No in-kernel interrupt controller: nothing may be pending here. */
 	for (i = 0; i < ARRAY_SIZE(sregs->interrupt_bitmap); i++)
@@ -50,25 +44,8 @@ static int set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 	if (thinvm_msr_set(vcpu, MSR_IA32_APICBASE, sregs->apic_base, true))
 		return -EINVAL;
 	thinvm_backend->set_sregs(vcpu, sregs);
+	thinvm_cpuid_refresh(vcpu);
 	return 0;
-}
-
-void thinvm_vcpu_exit_io(struct thinvm_vcpu *vcpu, u16 port, u8 size, bool in)
-{
-	struct kvm_run *run = vcpu->run;
-
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
-	run->io.size = size;
-	run->io.port = port;
-	run->io.count = 1;
-	run->io.data_offset = THINVM_PIO_PAGE * PAGE_SIZE;
-	if (in) {
-		vcpu->pio_in.pending = true;
-		vcpu->pio_in.size = size;
-	} else {
-		memcpy(vcpu->pio_data, &vcpu->regs[THINVM_RAX], size);
-	}
 }
 
 void thinvm_vcpu_internal_error(struct thinvm_vcpu *vcpu, u32 suberror,
@@ -83,34 +60,13 @@ void thinvm_vcpu_internal_error(struct thinvm_vcpu *vcpu, u32 suberror,
 	run->internal.data[1] = vcpu->rip;
 }
 
-/* The data of a port read, which userspace wrote, goes into RAX. */
-static void complete_pio_in(struct thinvm_vcpu *vcpu)
-{
-	unsigned long *rax = &vcpu->regs[THINVM_RAX];
-	u32 data = 0;
-
-	memcpy(&data, vcpu->pio_data, vcpu->pio_in.size);
-	switch (vcpu->pio_in.size) {
-	case 1:
-		*rax = (*rax & ~0xffUL) | data;
-		break;
-	case 2:
-		*rax = (*rax & ~0xffffUL) | data;
-		break;
-	default:
-		/* A 32-bit destination zero-extends, as in hardware. */
-		*rax = data;
-	}
-	vcpu->pio_in.pending = false;
-}
-
 static int vcpu_run(struct thinvm_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	int r;
 
-	if (vcpu->pio_in.pending)
-		complete_pio_in(vcpu);
+	if (vcpu->pio_in.pending && thinvm_pio_complete(vcpu))
+		return -EFAULT;
 	if (vcpu->mmio_in_pending)
 		thinvm_mmio_complete(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {
@@ -120,6 +76,8 @@ static int vcpu_run(struct thinvm_vcpu *vcpu)
 	r = fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	if (r)
 		return r;
+	/* From here the CPUID table the guest may have seen stays (cpuid.c). */
+	vcpu->has_run = true;
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
@@ -199,6 +157,10 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 		set_regs(vcpu, &regs);
 		return 0;
 	}
+	case KVM_SET_CPUID2:
+		return thinvm_set_cpuid2(vcpu, argp);
+	case KVM_GET_CPUID2:
+		return thinvm_get_cpuid2(vcpu, argp);
 	case KVM_GET_MSRS:
 		return thinvm_msrs_ioctl(vcpu, argp, false);
 	case KVM_SET_MSRS:
@@ -273,6 +235,7 @@ static int thinvm_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
 
 static void vcpu_free(struct thinvm_vcpu *vcpu)
 {
+	kvfree(vcpu->cpuid);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);
@@ -302,24 +265,25 @@ static const struct file_operations thinvm_vcpu_fops = {
 	.llseek = noop_llseek,
 };
 
-/* The state KVM gives a new vCPU, before KVM_SET_REGS. */
 /*
  * The registers INIT leaves (power-on, and after a triple fault, as KVM):
- * all GPRs zero but RDX, execution at 0xfff0. The backend resets the rest.
+ * all GPRs zero but RDX, which holds the family/model/stepping of CPUID
+ * leaf 1, execution at 0xfff0. The backend resets the rest.
  */
 void thinvm_vcpu_init_regs(struct thinvm_vcpu *vcpu)
 {
 	memset(vcpu->regs, 0, sizeof(vcpu->regs));
 	vcpu->rip = 0xfff0;
 	vcpu->rflags = X86_EFLAGS_FIXED;
-	/* Family/model/stepping as KVM reports them without a CPUID table. */
-	vcpu->regs[THINVM_RDX] = 0x600;
+	vcpu->regs[THINVM_RDX] = vcpu->guest.signature;
 	vcpu->pio_in.pending = false;
 	vcpu->mmio_in_pending = false;
 }
 
 static void vcpu_reset(struct thinvm_vcpu *vcpu)
 {
+	/* No CPUID table yet: what an empty one allows. */
+	thinvm_cpuid_guest_cpu(NULL, 0, &vcpu->guest);
 	thinvm_vcpu_init_regs(vcpu);
 	vcpu->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);

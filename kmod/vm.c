@@ -121,6 +121,7 @@ long thinvm_check_extension(unsigned long cap)
 		return THINVM_MAX_MEMSLOTS;
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_READONLY_MEM:	/* writes to them exit as MMIO */
+	case KVM_CAP_EXT_CPUID:		/* KVM_{GET_SUPPORTED,SET,GET}_CPUID2 */
 		return runs;
 	default:
 		return 0;

@@ -53,6 +53,9 @@ int svm_set_msr(struct thinvm_vcpu *vcpu, u32 index, u64 data)
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 	u64 *field;
 
+	/* Every MSR here is VMCB state the CPU may have cached. */
+	to_svm(vcpu)->vmcb_dirty = true;
+
 	switch (index) {
 	case MSR_EFER:
 		vmcb->save.efer = data | EFER_SVME;

@@ -68,8 +68,8 @@ static unsigned long next_rip(struct thinvm_vcpu *vcpu, unsigned int len)
 	return vcpu->rip + len;
 }
 
-static void inject_exception(struct thinvm_vcpu *vcpu, unsigned int vector,
-			     bool has_error, u32 error)
+void svm_inject_exception(struct thinvm_vcpu *vcpu, unsigned int vector,
+			  bool has_error, u32 error)
 {
 	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
 
@@ -78,39 +78,46 @@ static void inject_exception(struct thinvm_vcpu *vcpu, unsigned int vector,
 	ctl->event_inj_err = error;
 }
 
-static bool long_mode_code(struct vmcb *vmcb)
+void svm_flush_guest_tlb(struct thinvm_vcpu *vcpu)
 {
-	return (vmcb->save.efer & EFER_LMA) &&
-	       (vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK);
+	struct svm_vcpu *svm = to_svm(vcpu);
+
+	if (svm_features.flush_by_asid)
+		svm->vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ASID;
+	else
+		svm->asid_generation = 0;	/* a fresh ASID at entry */
 }
+
+/*
+ * EXITINFO1 of an I/O intercept (APM 15.10.2): direction, string, REP,
+ * operand size (bits 4-6, one-hot), address size (bits 7-9, one-hot), the
+ * segment (bits 10-12, with decode assists) and the port.
+ */
+#define IOIO_SEG_SHIFT 10
 
 static int handle_io(struct thinvm_vcpu *vcpu)
 {
 	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
 	u32 info = ctl->exit_info_1;
-	u8 size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+	struct thinvm_io io = {
+		.port = info >> 16,
+		.size = (info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT,
+		.in = info & SVM_IOIO_TYPE_MASK,
+		.string = info & SVM_IOIO_STR_MASK,
+		.rep = info & SVM_IOIO_REP_MASK,
+		.addr_size = (info & SVM_IOIO_ASIZE_MASK) >> (SVM_IOIO_ASIZE_SHIFT - 1),
+		.seg_known = svm_features.decode_assists,
+		.seg = (info >> IOIO_SEG_SHIFT) & 7,
+		/* EXITINFO2 holds the next RIP for I/O, NRIP save or not. */
+		.next_rip = ctl->exit_info_2,
+	};
 
-	if (info & SVM_IOIO_STR_MASK) {
-		thinvm_vcpu_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION,
-					   info);
-		return 0;
-	}
-	/* EXITINFO2 holds the next RIP for I/O intercepts, NRIP save or not. */
-	vcpu->rip = ctl->exit_info_2;
-	thinvm_vcpu_exit_io(vcpu, info >> 16, size, info & SVM_IOIO_TYPE_MASK);
-	return 0;
+	return thinvm_pio_exit(vcpu, &io);
 }
 
-/*
- * CPUID from the vCPU's table. Until KVM_SET_CPUID2 fills one, the table is
- * empty and, as on KVM, every leaf reads zero.
- */
 static int handle_cpuid(struct thinvm_vcpu *vcpu)
 {
-	vcpu->regs[THINVM_RAX] = 0;
-	vcpu->regs[THINVM_RBX] = 0;
-	vcpu->regs[THINVM_RCX] = 0;
-	vcpu->regs[THINVM_RDX] = 0;
+	thinvm_cpuid_exec(vcpu);
 	vcpu->rip = next_rip(vcpu, 2);
 	return 1;
 }
@@ -136,24 +143,23 @@ static int handle_msr(struct thinvm_vcpu *vcpu)
 	vcpu->rip = next_rip(vcpu, 2);
 	return 1;
 gp:
-	inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	svm_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 	return 1;
 }
 
-/* The KVM hypercall ABI: number in RAX, result in RAX. */
 static int handle_vmmcall(struct thinvm_vcpu *vcpu)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
-	unsigned long ret;
 
-	if (vmcb->save.cpl)
-		ret = -KVM_EPERM;
-	else
-		ret = -KVM_ENOSYS;	/* no hypercall is implemented yet */
-	if (!long_mode_code(vmcb))
-		ret = (u32)ret;
-	vcpu->regs[THINVM_RAX] = ret;
+	thinvm_hypercall(vcpu, vmcb->save.cpl, svm_long_mode_code(vmcb));
 	vcpu->rip = next_rip(vcpu, 3);
+	return 1;
+}
+
+/* Instructions KVM treats as no-ops (INVD, MONITOR, MWAIT): skipped. */
+static int skip_instruction(struct thinvm_vcpu *vcpu, unsigned int len)
+{
+	vcpu->rip = next_rip(vcpu, len);
 	return 1;
 }
 
@@ -193,6 +199,11 @@ static enum thinvm_exit_stat exit_stat(u32 code)
 		return THINVM_EXIT_STAT_MSR;
 	case SVM_EXIT_VMMCALL:
 		return THINVM_EXIT_STAT_HYPERCALL;
+	case SVM_EXIT_WRITE_CR4:
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_WRITE_DR7:
+		return THINVM_EXIT_STAT_CR_DR;
+	case SVM_EXIT_EXCP_BASE ... SVM_EXIT_EXCP_BASE + 31:
+		return THINVM_EXIT_STAT_EXCEPTION;
 	case SVM_EXIT_NPF:
 		return THINVM_EXIT_STAT_NPF;
 	case SVM_EXIT_SHUTDOWN:
@@ -234,6 +245,24 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		return handle_msr(vcpu);
 	case SVM_EXIT_VMMCALL:
 		return handle_vmmcall(vcpu);
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_UD:
+		return svm_handle_ud(vcpu);
+	case SVM_EXIT_WRITE_CR4:
+		return svm_handle_cr4_write(vcpu);
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7:
+		return svm_handle_dr(vcpu, code - SVM_EXIT_READ_DR0, false);
+	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7:
+		return svm_handle_dr(vcpu, code - SVM_EXIT_WRITE_DR0, true);
+	case SVM_EXIT_INVD:
+		return skip_instruction(vcpu, 2);
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+		/* As KVM by default: no-ops, whatever CPUID says. */
+		return skip_instruction(vcpu, 3);
+	case SVM_EXIT_XSETBV:
+		/* CR4.OSXSAVE is never allowed (no XSAVE in CPUID). */
+	case SVM_EXIT_RDTSCP:
+	case SVM_EXIT_RDPRU:
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -241,8 +270,8 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
 	case SVM_EXIT_INVLPGA:
-		/* No nested virtualization: #UD, as KVM without nested=1. */
-		inject_exception(vcpu, X86_TRAP_UD, false, 0);
+		/* Not offered (no nested virtualization either): #UD, as KVM. */
+		svm_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	case SVM_EXIT_SHUTDOWN:
 		/* The VMCB is undefined after a shutdown: INIT, as KVM does. */
@@ -282,6 +311,24 @@ static void requeue_interrupted_event(struct vmcb_control_area *ctl)
 	ctl->event_inj_err = ctl->exit_int_info_err;
 }
 
+/*
+ * VMCB clean bits (APM 15.15): what the CPU may take from its cache of this
+ * VMCB instead of memory. Nothing after a move to another CPU or a change
+ * made outside VMRUN; else all but a changed ASID.
+ */
+#define VMCB_CLEAN_ASID		BIT(2)
+#define VMCB_CLEAN_ALL		0x7ff	/* bits 0-10; AVIC (11) is unused */
+
+static u32 vmcb_clean_bits(struct svm_vcpu *svm, bool moved, bool new_asid)
+{
+	bool dirty = svm->vmcb_dirty;
+
+	svm->vmcb_dirty = false;
+	if (!svm_features.vmcb_clean || moved || dirty)
+		return 0;
+	return new_asid ? VMCB_CLEAN_ALL & ~VMCB_CLEAN_ASID : VMCB_CLEAN_ALL;
+}
+
 u64 svm_host_save_pa(void)
 {
 	return page_to_phys(this_cpu_read(host_save_page));
@@ -293,6 +340,7 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 	struct vmcb *vmcb = svm->vmcb;
 	struct thinvm_mmu *mmu = &vcpu->vm->mmu;
 	bool moved;
+	u32 asid;
 	int cpu;
 	u64 gen;
 
@@ -316,13 +364,13 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 	gen = atomic64_read(&mmu->tlb_gen);
 	if (gen != vcpu->tlb_gen) {
 		/* Mappings went away: drop this vCPU's translations. */
-		if (svm_features.flush_by_asid)
-			vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ASID;
-		else
-			svm->asid_generation = 0;	/* a fresh ASID */
+		svm_flush_guest_tlb(vcpu);
 		vcpu->tlb_gen = gen;
 	}
+	asid = vmcb->control.asid;
 	assign_asid(vcpu, moved);
+	vmcb->control.clean = vmcb_clean_bits(svm, moved,
+					      asid != vmcb->control.asid);
 
 	/* Read as a failed entry should VMRUN fault and be skipped. */
 	vmcb->control.exit_code = SVM_EXIT_ERR;

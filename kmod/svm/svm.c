@@ -13,6 +13,7 @@
 #include <linux/slab.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
+#include <linux/string_helpers.h>
 #include <asm/msr.h>
 #include <asm/perf_event.h>
 #include <asm/processor.h>
@@ -22,7 +23,9 @@
 
 #define MSR_VM_CR_ 0xc0010114
 #define CPUID_8000000A_EDX_NRIPS	BIT(3)
+#define CPUID_8000000A_EDX_VMCB_CLEAN	BIT(5)
 #define CPUID_8000000A_EDX_FLUSH_BY_ASID BIT(6)
+#define CPUID_8000000A_EDX_DECODE_ASSISTS BIT(7)
 /* I/O permission map: 12 KiB; MSR permission map: 8 KiB (APM 15.10, 15.11). */
 #define IOPM_ORDER	2
 #define MSRPM_ORDER	1
@@ -89,10 +92,14 @@ static int svm_setup(void)
 
 	svm_features.nrips = edx & CPUID_8000000A_EDX_NRIPS;
 	svm_features.flush_by_asid = edx & CPUID_8000000A_EDX_FLUSH_BY_ASID;
+	svm_features.vmcb_clean = edx & CPUID_8000000A_EDX_VMCB_CLEAN;
+	svm_features.decode_assists = edx & CPUID_8000000A_EDX_DECODE_ASSISTS;
 	svm_features.nr_asids = cpuid_ebx(0x8000000a);
-	pr_info("SVM: %u ASIDs, NRIP save %s, flush by ASID %s, %d-level nested paging\n",
-		svm_features.nr_asids, svm_features.nrips ? "yes" : "no",
-		svm_features.flush_by_asid ? "yes" : "no", svm_mmu_levels());
+	pr_info("SVM: %u ASIDs, NRIP save %s, flush by ASID %s, VMCB clean bits %s, decode assists %s, %d-level nested paging\n",
+		svm_features.nr_asids, str_yes_no(svm_features.nrips),
+		str_yes_no(svm_features.flush_by_asid),
+		str_yes_no(svm_features.vmcb_clean),
+		str_yes_no(svm_features.decode_assists), svm_mmu_levels());
 	if (svm_features.nr_asids < 2)
 		return -EOPNOTSUPP;
 
@@ -204,4 +211,5 @@ const struct thinvm_backend thinvm_svm = {
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
 	.msr_env = svm_msr_env,
+	.get_cr4 = svm_get_cr4,
 };

@@ -7,6 +7,7 @@
  */
 #include <linux/mm.h>
 #include <asm/svm.h>
+#include <asm/traps.h>
 
 #include "svm.h"
 
@@ -42,6 +43,12 @@ void svm_vmcb_reset(struct thinvm_vcpu *vcpu)
 		INTERCEPT_MSR_PROT, INTERCEPT_SHUTDOWN, INTERCEPT_VMMCALL,
 		INTERCEPT_XSETBV, INTERCEPT_INVD, INTERCEPT_TASK_SWITCH,
 		INTERCEPT_MONITOR, INTERCEPT_MWAIT, INTERCEPT_RDPRU,
+		/* CR4 bits must stay within what the guest's CPUID allows. */
+		INTERCEPT_CR4_WRITE,
+		/* TSC_AUX is the host's: RDTSCP is not offered (#UD). */
+		INTERCEPT_RDTSCP,
+		/* Intel's VMCALL is a hypercall too (emulate.c). */
+		INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_UD,
 		/* No nested SVM: these must never run on the real CPU. */
 		INTERCEPT_VMRUN, INTERCEPT_VMLOAD, INTERCEPT_VMSAVE,
 		INTERCEPT_STGI, INTERCEPT_CLGI, INTERCEPT_SKINIT,
@@ -52,7 +59,7 @@ void svm_vmcb_reset(struct thinvm_vcpu *vcpu)
 	memset(vmcb, 0, PAGE_SIZE);
 	for (i = 0; i < ARRAY_SIZE(intercepts); i++)
 		intercept(vmcb, intercepts[i]);
-	/* Debug registers are not switched: the guest may not touch them. */
+	/* Debug registers are not switched: accesses are emulated. */
 	ctl->intercepts[INTERCEPT_DR] = 0xffffffff;
 	ctl->iopm_base_pa = svm_iopm_pa;
 	ctl->msrpm_base_pa = svm_msrpm_pa;
@@ -62,6 +69,9 @@ void svm_vmcb_reset(struct thinvm_vcpu *vcpu)
 	ctl->nested_cr3 = __pa(vcpu->vm->mmu.root);
 	/* Take a fresh ASID at the next entry (run.c). */
 	svm->asid_generation = 0;
+	svm->vmcb_dirty = true;
+	memset(svm->db, 0, sizeof(svm->db));
+	svm->dr7 = DR7_RESET;
 
 	seg_reset(&save->cs, SVM_SELECTOR_P_MASK | SVM_SELECTOR_S_MASK |
 		  SVM_SELECTOR_READ_MASK | SVM_SELECTOR_CODE_MASK);
@@ -158,9 +168,18 @@ void svm_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->apic_base = vcpu->apic_base;
 }
 
+u64 svm_get_cr4(struct thinvm_vcpu *vcpu)
+{
+	return to_svm(vcpu)->vmcb->save.cr4;
+}
+
 void svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct vmcb_save_area *save = &to_svm(vcpu)->vmcb->save;
+
+	to_svm(vcpu)->vmcb_dirty = true;
+	/* New paging state: no translation from the old one may be used. */
+	svm_flush_guest_tlb(vcpu);
 
 	seg_set(&save->cs, &sregs->cs);
 	seg_set(&save->ds, &sregs->ds);

@@ -109,3 +109,55 @@ Test(decode, never_longer_than_15_bytes)
 	b[17] = 0x07;
 	cr_expect_eq(thinvm_decode_mov(b, sizeof(b), 64, &m), -EINVAL);
 }
+
+Test(decode, mov_to_and_from_control_and_debug_registers)
+{
+	static const u8 to_cr4[] = { 0x0f, 0x22, 0xe0 };	/* mov %rax,%cr4 */
+	static const u8 from_cr4_r9[] = { 0x41, 0x0f, 0x20, 0xe1 };	/* mov %cr4,%r9 */
+	static const u8 to_dr7[] = { 0x0f, 0x23, 0xfb };	/* mov %rbx,%dr7 */
+	static const u8 lock_cr0[] = { 0xf0, 0x0f, 0x22, 0xc2 };	/* mov %edx,%cr8 */
+	static const u8 mod0[] = { 0x0f, 0x22, 0x20 };		/* mod is ignored */
+	struct thinvm_mov_cr m;
+
+	cr_assert_eq(thinvm_decode_mov_cr(to_cr4, 3, 64, &m), 0);
+	cr_expect(m.len == 3 && m.to_cr && !m.dr && m.num == 4 && m.gpr == 0);
+	cr_assert_eq(thinvm_decode_mov_cr(from_cr4_r9, 4, 64, &m), 0);
+	cr_expect(m.len == 4 && !m.to_cr && m.num == 4 && m.gpr == 9);
+	cr_assert_eq(thinvm_decode_mov_cr(to_dr7, 3, 32, &m), 0);
+	cr_expect(m.to_cr && m.dr && m.num == 7 && m.gpr == 3);
+	cr_assert_eq(thinvm_decode_mov_cr(lock_cr0, 4, 32, &m), 0);
+	cr_expect(m.num == 8 && m.gpr == 2 && m.len == 4);
+	cr_assert_eq(thinvm_decode_mov_cr(mod0, 3, 64, &m), 0);
+	cr_expect(m.num == 4 && m.gpr == 0);
+	cr_expect_eq(thinvm_decode_mov_cr(to_cr4, 2, 64, &m), -EINVAL, "truncated");
+	cr_expect_eq(thinvm_decode_mov_cr((const u8 *)"\x0f\x24\xe0", 3, 64, &m),
+		     -EINVAL, "0F 24 is not a MOV CR");
+}
+
+Test(decode, string_io_prefixes)
+{
+	static const u8 rep_outsb[] = { 0xf3, 0x6e };
+	static const u8 fs_rep_outsw[] = { 0x66, 0x64, 0xf3, 0x6f };
+	static const u8 a32_insd[] = { 0x67, 0x6d };
+	struct thinvm_string_io io;
+
+	cr_assert_eq(thinvm_decode_string_io(rep_outsb, 2, 16, &io), 0);
+	cr_expect(io.len == 2 && io.seg == -1 && io.addr_size == 2);
+	cr_assert_eq(thinvm_decode_string_io(fs_rep_outsw, 4, 32, &io), 0);
+	cr_expect(io.len == 4 && io.seg == THINVM_SEG_FS && io.addr_size == 4);
+	cr_assert_eq(thinvm_decode_string_io(a32_insd, 2, 64, &io), 0);
+	cr_expect(io.len == 2 && io.addr_size == 4);
+	cr_assert_eq(thinvm_decode_string_io(a32_insd, 2, 16, &io), 0);
+	cr_expect(io.addr_size == 4, "0x67 in real mode: 32-bit addresses");
+	cr_assert_eq(thinvm_decode_string_io(rep_outsb, 2, 64, &io), 0);
+	cr_expect(io.addr_size == 8);
+	cr_expect_eq(thinvm_decode_string_io((const u8 *)"\xee", 1, 64, &io),
+		     -EINVAL, "OUT DX,AL is not string I/O");
+}
+
+Test(decode, vmcall)
+{
+	cr_expect(thinvm_is_vmcall((const u8 *)"\x0f\x01\xc1", 3));
+	cr_expect(!thinvm_is_vmcall((const u8 *)"\x0f\x01\xd9", 3), "VMMCALL");
+	cr_expect(!thinvm_is_vmcall((const u8 *)"\x0f\x01", 2), "truncated");
+}

@@ -82,3 +82,26 @@ Test(guest_walk, pae_and_32_bit_paging)
 	put32(0x6000 + 12, 0x01000000 | 0x80 | 1);
 	cr_expect_eq(walk(&legacy, 0x00c12345), 0x01012345);
 }
+
+Test(guest_walk, lists_the_entries_used)
+{
+	struct thinvm_paging pae = { .cr0 = 1ull << 31, .cr3 = 0x1020, .cr4 = 1 << 5 };
+	struct thinvm_paging legacy = { .cr0 = 1ull << 31, .cr3 = 0x6000, .cr4 = 1 << 4 };
+	struct thinvm_walk w;
+	u64 gpa;
+
+	put64(0x1020 + 8, 0x7000 | 1);
+	put64(0x7000, 0x8000 | 1);
+	put64(0x8000 + 5 * 8, 0x9000 | 1);
+	cr_assert_eq(thinvm_guest_walk(&pae, 0x40005123, read_mem, NULL, &gpa, &w), 0);
+	cr_expect_eq(w.n, 2, "PDE and PTE; the PDPTE has no accessed bit");
+	cr_expect(w.entry_size == 8 && w.entry_gpa[0] == 0x7000 &&
+		  w.entry_gpa[1] == 0x8000 + 5 * 8 && w.entry[1] == (0x9000 | 1));
+	put32(0x6000 + 12, 0x01000000 | 0x80 | 1);
+	cr_assert_eq(thinvm_guest_walk(&legacy, 0x00c12345, read_mem, NULL, &gpa, &w), 0);
+	cr_expect(w.n == 1 && w.entry_size == 4 && w.entry_gpa[0] == 0x6000 + 12,
+		  "a 4 MiB page: the PDE is the leaf");
+	legacy.cr0 = 0;
+	cr_assert_eq(thinvm_guest_walk(&legacy, 0x1234, read_mem, NULL, &gpa, &w), 0);
+	cr_expect_eq(w.n, 0, "no paging, no entries");
+}

@@ -56,3 +56,26 @@ Test(sregs, cr4_bits_need_cpuid)
 	cr_expect(thinvm_sregs_valid(&s, THINVM_CR4_BASE_BITS | OSXSAVE, 36),
 		  "OSXSAVE allowed by CPUID");
 }
+
+Test(sregs_rules, guest_cr4_writes)
+{
+	const u64 pae = 1 << 5, pge = 1 << 7, la57 = 1 << 12, pcide = 1 << 17;
+	const u64 allowed = 0x7ff | pcide;
+
+	cr_expect(thinvm_cr4_write_valid(pae, pae | pge, 0, true, allowed));
+	cr_expect(!thinvm_cr4_write_valid(pae, pae | (1 << 18), 0, true, allowed),
+		  "OSXSAVE not allowed by CPUID");
+	cr_expect(!thinvm_cr4_write_valid(pae, 0, 0, true, allowed),
+		  "PAE off in long mode");
+	cr_expect(!thinvm_cr4_write_valid(pae, pae | la57, 0, true, allowed | la57),
+		  "LA57 toggled in long mode");
+	cr_expect(thinvm_cr4_write_valid(0, la57, 0, false, allowed | la57),
+		  "LA57 outside long mode");
+	cr_expect(!thinvm_cr4_write_valid(pae, pae | pcide, 0x1, true, allowed),
+		  "PCIDE with a PCID in CR3");
+	cr_expect(!thinvm_cr4_write_valid(0, pcide, 0, false, allowed),
+		  "PCIDE outside long mode");
+	cr_expect(thinvm_cr4_write_valid(pae, pae | pcide, 0x1000, true, allowed));
+	cr_expect(thinvm_cr4_write_flushes(pae, pae | pge));
+	cr_expect(!thinvm_cr4_write_flushes(pae, pae | (1 << 9)), "OSFXSR");
+}

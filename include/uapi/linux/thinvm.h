@@ -41,11 +41,14 @@ enum thinvm_exit_stat {
 	THINVM_EXIT_STAT_HLT,
 	THINVM_EXIT_STAT_CPUID,
 	THINVM_EXIT_STAT_MSR,		/* RDMSR or WRMSR */
-	THINVM_EXIT_STAT_HYPERCALL,	/* VMMCALL or VMCALL */
+	THINVM_EXIT_STAT_HYPERCALL,	/* the vendor's own: VMMCALL, VMCALL */
 	THINVM_EXIT_STAT_NPF,		/* nested page fault (NPT or EPT) */
 	THINVM_EXIT_STAT_SHUTDOWN,	/* triple fault */
 	THINVM_EXIT_STAT_FAIL_ENTRY,	/* the hardware refused the state */
 	THINVM_EXIT_STAT_OTHER,		/* anything else */
+	THINVM_EXIT_STAT_CR_DR,		/* MOV to CR4, MOV to/from DRn */
+	/* An intercepted exception: #UD, Intel's VMCALL on AMD among them. */
+	THINVM_EXIT_STAT_EXCEPTION,
 	THINVM_EXIT_STAT_NR = 16,	/* room to grow; unused ones read 0 */
 };
 

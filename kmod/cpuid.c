@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUID: the table thinvm offers (KVM_GET_SUPPORTED_CPUID, built once at
+ * load from the host's), each vCPU's table (KVM_SET_CPUID2/KVM_GET_CPUID2)
+ * and the guest's CPUID instruction. The rules are in cpuid_rules.c; this
+ * file is the ioctls and the glue, with KVM's error codes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/processor.h>
+
+#include "cpuid_rules.h"
+#include "thinvm.h"
+
+static struct kvm_cpuid_entry2 *supported;
+static unsigned int supported_nent;
+/* The CR4 bits thinvm can give any guest: those its own table allows. */
+static u64 supported_cr4;
+
+/* The feature words the kernel keeps, for leaf, subleaf and register. */
+static const struct {
+	u32 function, reg;
+	int word;
+} kernel_words[] = {
+	{ 1, 3, CPUID_1_EDX }, { 1, 2, CPUID_1_ECX },
+	{ 7, 1, CPUID_7_0_EBX }, { 7, 2, CPUID_7_ECX }, { 7, 3, CPUID_7_EDX },
+	{ 0x80000001, 3, CPUID_8000_0001_EDX },
+	{ 0x80000001, 2, CPUID_8000_0001_ECX },
+};
+
+/*
+ * The host's CPUID without what the kernel turned off (clearcpuid=, or
+ * features it found broken). LA57 is the exception, as for KVM: the kernel
+ * clears it when it runs 4-level paging, yet a guest can use it.
+ */
+static void host_cpuid(u32 function, u32 index, u32 out[4])
+{
+	u32 la57;
+	unsigned int i;
+
+	cpuid_count(function, index, &out[0], &out[1], &out[2], &out[3]);
+	if (function == 7 && index == 0)
+		la57 = out[2] & BIT(16);
+	else
+		la57 = 0;
+	for (i = 0; i < ARRAY_SIZE(kernel_words); i++)
+		if (kernel_words[i].function == function && index == 0)
+			out[kernel_words[i].reg] &=
+				boot_cpu_data.x86_capability[kernel_words[i].word];
+	out[2] |= la57;
+}
+
+int thinvm_cpuid_init(void)
+{
+	struct thinvm_guest_cpu host;
+	int n;
+
+	supported = kcalloc(THINVM_MAX_CPUID_ENTRIES, sizeof(*supported),
+			    GFP_KERNEL);
+	if (!supported)
+		return -ENOMEM;
+	n = thinvm_cpuid_supported(host_cpuid,
+				   thinvm_backend->mmu_levels() == 5 ? 52 : 48,
+				   supported, THINVM_MAX_CPUID_ENTRIES);
+	if (n < 0) {
+		kfree(supported);
+		return n;
+	}
+	supported_nent = n;
+	thinvm_cpuid_guest_cpu(supported, n, &host);
+	supported_cr4 = host.cr4_allowed;
+	return 0;
+}
+
+void thinvm_cpuid_exit(void)
+{
+	kfree(supported);
+}
+
+u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu)
+{
+	return vcpu->guest.cr4_allowed & supported_cr4;
+}
+
+/* KVM_GET_SUPPORTED_CPUID: -E2BIG (nent untouched) when it does not fit. */
+long thinvm_get_supported_cpuid(void __user *argp)
+{
+	struct kvm_cpuid2 __user *user = argp;
+	struct kvm_cpuid2 head;
+
+	if (copy_from_user(&head, user, sizeof(head)))
+		return -EFAULT;
+	if (head.nent < supported_nent)
+		return -E2BIG;
+	if (copy_to_user(user->entries, supported,
+			 supported_nent * sizeof(*supported)) ||
+	    put_user(supported_nent, &user->nent))
+		return -EFAULT;
+	return 0;
+}
+
+/* After the table or the state behind its dynamic bits changed. */
+void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu)
+{
+	thinvm_cpuid_update_runtime(vcpu->cpuid, vcpu->cpuid_nent,
+				    vcpu->apic_base & MSR_IA32_APICBASE_ENABLE,
+				    thinvm_backend->get_cr4(vcpu));
+}
+
+/*
+ * KVM_SET_CPUID2. As on KVM, once the vCPU has run only the table it has
+ * can be set again (VMMs do that when they reuse a vCPU): guest state
+ * derived from it, such as long mode or MAXPHYADDR, cannot change under a
+ * running guest.
+ */
+long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_cpuid2 __user *user = argp;
+	struct kvm_cpuid_entry2 *e = NULL, *old;
+	struct kvm_cpuid2 head;
+	size_t size;
+
+	if (copy_from_user(&head, user, sizeof(head)))
+		return -EFAULT;
+	if (head.nent > THINVM_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	if (head.padding)
+		return -EINVAL;
+	size = head.nent * sizeof(*e);
+	if (head.nent) {
+		e = vmemdup_user(user->entries, size);
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+	}
+	if (!thinvm_cpuid_table_valid(e, head.nent))
+		goto invalid;
+	thinvm_cpuid_update_runtime(e, head.nent,
+				    vcpu->apic_base & MSR_IA32_APICBASE_ENABLE,
+				    thinvm_backend->get_cr4(vcpu));
+	if (vcpu->has_run) {
+		if (head.nent != vcpu->cpuid_nent ||
+		    (size && memcmp(e, vcpu->cpuid, size)))
+			goto invalid;
+		kvfree(e);
+		return 0;
+	}
+	old = vcpu->cpuid;
+	vcpu->cpuid = e;
+	vcpu->cpuid_nent = head.nent;
+	thinvm_cpuid_guest_cpu(e, head.nent, &vcpu->guest);
+	kvfree(old);
+	return 0;
+
+invalid:
+	kvfree(e);
+	return -EINVAL;
+}
+
+/* KVM_GET_CPUID2: -E2BIG (nent untouched) when the table does not fit. */
+long thinvm_get_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_cpuid2 __user *user = argp;
+	struct kvm_cpuid2 head;
+
+	if (copy_from_user(&head, user, sizeof(head)))
+		return -EFAULT;
+	if (head.nent < vcpu->cpuid_nent)
+		return -E2BIG;
+	if (copy_to_user(user->entries, vcpu->cpuid,
+			 vcpu->cpuid_nent * sizeof(*vcpu->cpuid)) ||
+	    put_user(vcpu->cpuid_nent, &user->nent))
+		return -EFAULT;
+	return 0;
+}
+
+/* The guest's CPUID: EAX and ECX in, the four registers out (zero-extended). */
+void thinvm_cpuid_exec(struct thinvm_vcpu *vcpu)
+{
+	unsigned long *regs = vcpu->regs;
+	u32 out[4];
+
+	thinvm_cpuid_query(vcpu->cpuid, vcpu->cpuid_nent, regs[THINVM_RAX],
+			   regs[THINVM_RCX], out);
+	regs[THINVM_RAX] = out[0];
+	regs[THINVM_RBX] = out[1];
+	regs[THINVM_RCX] = out[2];
+	regs[THINVM_RDX] = out[3];
+}

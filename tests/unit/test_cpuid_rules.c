@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/* CPUID tables (kmod/cpuid_rules.c): what is offered, what a guest reads. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "cpuid_rules.h"
+
+/* A host that has every feature bit, so only thinvm's masks remain. */
+static void host_everything(u32 function, u32 index, u32 out[4])
+{
+	(void)index;
+	out[0] = out[1] = out[2] = out[3] = 0xffffffff;
+	if (function == 0) {
+		out[0] = 0x10;			/* max basic leaf */
+		out[1] = 0x68747541;		/* AuthenticAMD */
+		out[3] = 0x69746e65;
+		out[2] = 0x444d4163;
+	} else if (function == 0x80000000) {
+		out[0] = 0x80000021;
+	} else if (function == 0x80000008) {
+		out[0] = 0x3034;		/* 52 physical, 48 virtual */
+	}
+}
+
+/* An old host: basic leaves up to 1, no extended leaves. */
+static void host_old(u32 function, u32 index, u32 out[4])
+{
+	(void)index;
+	out[0] = out[1] = out[2] = out[3] = 0;
+	if (function == 0)
+		out[0] = 1;
+	else if (function == 1)
+		out[3] = 0x1;			/* FPU */
+}
+
+static struct kvm_cpuid_entry2 table[THINVM_MAX_CPUID_ENTRIES];
+
+static const struct kvm_cpuid_entry2 *must_find(int n, u32 fn, u32 idx)
+{
+	const struct kvm_cpuid_entry2 *e = thinvm_cpuid_find(table, n, fn, idx);
+
+	cr_assert(e, "leaf %#x.%u missing", fn, idx);
+	return e;
+}
+
+Test(cpuid_rules, supported_masks_what_needs_the_hypervisor)
+{
+	int n = thinvm_cpuid_supported(host_everything, 48, table,
+				       THINVM_MAX_CPUID_ENTRIES);
+	const struct kvm_cpuid_entry2 *e;
+
+	cr_assert_gt(n, 0);
+	cr_expect_eq(must_find(n, 0, 0)->eax, 7, "basic leaves stop at 7");
+	e = must_find(n, 1, 0);
+	cr_expect(!(e->ecx & (1u << 26)), "no XSAVE");
+	cr_expect(!(e->ecx & (1u << 28)), "no AVX");
+	cr_expect(!(e->ecx & (1u << 21)), "no x2APIC");
+	cr_expect(!(e->ecx & (1u << 5)), "no VMX");
+	cr_expect(!(e->edx & (1u << 12)), "no MTRR");
+	cr_expect(e->edx & (1u << 25), "SSE");
+	cr_expect_eq(e->ebx, 0xff00, "only the CLFLUSH line size in EBX");
+	e = must_find(n, 7, 0);
+	cr_expect_eq(e->flags, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	cr_expect(!(e->ebx & (1u << 5)), "no AVX2");
+	cr_expect(e->ebx & (1u << 7), "SMEP");
+	cr_expect(!(e->ecx & (1u << 22)), "no RDPID");
+	e = must_find(n, 0x80000001, 0);
+	cr_expect(e->edx & (1u << 29), "LM");
+	cr_expect(!(e->edx & (1u << 27)), "no RDTSCP");
+	cr_expect(!(e->ecx & (1u << 2)), "no SVM");
+	cr_expect_eq(must_find(n, 0x80000000, 0)->eax, 0x80000008);
+	cr_expect_eq(must_find(n, 0x80000008, 0)->eax, 0x3030,
+		     "physical addresses clipped to what 4-level NPT maps");
+	e = must_find(n, 0x40000000, 0);
+	cr_expect(!memcmp(&e->ebx, "KVMKVMKVM\0\0\0", 12), "KVM signature");
+	cr_expect_eq(must_find(n, 0x40000001, 0)->eax, 0, "no PV features");
+}
+
+Test(cpuid_rules, supported_on_an_old_host)
+{
+	int n = thinvm_cpuid_supported(host_old, 52, table,
+				       THINVM_MAX_CPUID_ENTRIES);
+
+	cr_assert_eq(n, 4, "leaves 0, 1 and the two KVM leaves");
+	cr_expect_null(thinvm_cpuid_find(table, n, 7, 0));
+	cr_expect_null(thinvm_cpuid_find(table, n, 0x80000000, 0));
+	cr_expect_eq(must_find(n, 1, 0)->edx, 1);
+}
+
+Test(cpuid_rules, supported_needs_room)
+{
+	cr_expect_eq(thinvm_cpuid_supported(host_everything, 48, table, 3),
+		     -E2BIG);
+	cr_expect_eq(thinvm_cpuid_supported(host_old, 48, table, 4), 4);
+}
+
+Test(cpuid_rules, find_honours_significant_index)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 7, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 71 },
+		{ .function = 7, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 70 },
+		{ .function = 2, .index = 5, .eax = 2 },
+	};
+
+	cr_expect_eq(thinvm_cpuid_find(e, 3, 7, 0)->eax, 70);
+	cr_expect_eq(thinvm_cpuid_find(e, 3, 7, 1)->eax, 71);
+	cr_expect_null(thinvm_cpuid_find(e, 3, 7, 2));
+	cr_expect_eq(thinvm_cpuid_find(e, 3, 2, 9)->eax, 2, "index ignored");
+}
+
+static void query(const struct kvm_cpuid_entry2 *e, unsigned int n, u32 fn,
+		  u32 idx, u32 out[4])
+{
+	memset(out, 0xaa, 16);
+	thinvm_cpuid_query(e, n, fn, idx, out);
+}
+
+Test(cpuid_rules, out_of_range_leaves_by_vendor)
+{
+	struct kvm_cpuid_entry2 intel[] = {
+		{ .function = 0, .eax = 4, .ebx = 0x756e6547, .edx = 0x49656e69, .ecx = 0x6c65746e },
+		{ .function = 4, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 41 },
+		{ .function = 0x80000000, .eax = 0x80000001 },
+		{ .function = 0x80000001, .edx = 1 << 29 },
+	};
+	struct kvm_cpuid_entry2 amd[] = {
+		{ .function = 0, .eax = 4, .ebx = 0x68747541, .edx = 0x69746e65, .ecx = 0x444d4163 },
+		{ .function = 4, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 41 },
+	};
+	u32 r[4];
+
+	query(intel, 4, 9, 1, r);
+	cr_expect_eq(r[0], 41, "Intel: past the basic range, leaf 4 with the subleaf");
+	query(intel, 4, 0x80000005, 1, r);
+	cr_expect_eq(r[0], 41, "Intel: past the extended range too");
+	query(intel, 4, 3, 0, r);
+	cr_expect(!r[0] && !r[1] && !r[2] && !r[3], "in range but absent: zeros");
+	query(intel, 4, 0x40000005, 1, r);
+	cr_expect_eq(r[0], 41, "a class with no leaf at all");
+	query(amd, 2, 9, 1, r);
+	cr_expect(!r[0] && !r[1] && !r[2] && !r[3], "AMD: zeros");
+	query(NULL, 0, 1, 0, r);
+	cr_expect(!r[0] && !r[1] && !r[2] && !r[3], "an empty table reads zeros");
+}
+
+Test(cpuid_rules, topology_leaf_echoes_subleaf)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 0xb, .index = 1, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .edx = 3 },
+	};
+	u32 r[4];
+
+	query(e, 1, 0xb, 5, r);
+	cr_expect(r[0] == 0 && r[1] == 0 && r[2] == 5 && r[3] == 3);
+}
+
+Test(cpuid_rules, table_checks)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 0x80000008, .eax = 0x3028 },
+	};
+
+	cr_expect(thinvm_cpuid_table_valid(e, 1));
+	cr_expect(thinvm_cpuid_table_valid(NULL, 0));
+	e[0].eax = 0x3928;
+	cr_expect(thinvm_cpuid_table_valid(e, 1), "57-bit virtual addresses");
+	e[0].eax = 0x2028;
+	cr_expect(!thinvm_cpuid_table_valid(e, 1), "32-bit virtual addresses");
+	e[0].eax = 0x0028;
+	cr_expect(thinvm_cpuid_table_valid(e, 1), "0: not said");
+	e[0].flags = 0x8;
+	cr_expect(!thinvm_cpuid_table_valid(e, 1), "unknown flag");
+	e[0].flags = 0;
+	e[0].padding[2] = 1;
+	cr_expect(!thinvm_cpuid_table_valid(e, 1), "padding");
+}
+
+Test(cpuid_rules, what_a_table_allows)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 1, .eax = 0x830f10, .ecx = (1 << 17) | (1 << 21) },
+		{ .function = 7, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .ebx = 1 << 7 },
+		{ .function = 0x80000001, .edx = (1 << 29) | (1 << 20) },
+		{ .function = 0x80000008, .eax = 0x302b },
+		{ .function = 0x80000000, .eax = 0x80000007 },
+	};
+	struct thinvm_guest_cpu g;
+
+	thinvm_cpuid_guest_cpu(NULL, 0, &g);
+	cr_expect(!g.lm && !g.nx && !g.x2apic);
+	cr_expect_eq(g.maxphyaddr, 36);
+	cr_expect_eq(g.signature, 0x600);
+	cr_expect_eq(g.cr4_allowed, 0x7ff);
+
+	thinvm_cpuid_guest_cpu(e, 5, &g);
+	cr_expect(g.lm && g.nx && g.x2apic);
+	cr_expect_eq(g.signature, 0x830f10);
+	cr_expect_eq(g.cr4_allowed, 0x7ff | (1 << 17) | (1 << 20), "PCIDE, SMEP");
+	cr_expect_eq(g.maxphyaddr, 36, "0x80000000 does not reach 0x80000008");
+	e[4].eax = 0x80000008;
+	thinvm_cpuid_guest_cpu(e, 5, &g);
+	cr_expect_eq(g.maxphyaddr, 43);
+}
+
+Test(cpuid_rules, runtime_bits_follow_state)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 1, .ecx = 1 << 27, .edx = 0 },
+		{ .function = 7, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .ecx = 1 << 4 },
+		{ .function = 0xd, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .ebx = 1234 },
+	};
+
+	thinvm_cpuid_update_runtime(e, 3, true, 0);
+	cr_expect_eq(e[0].edx, 1 << 9, "APIC follows APIC_BASE");
+	cr_expect_eq(e[0].ecx, 0, "OSXSAVE follows CR4");
+	cr_expect_eq(e[1].ecx, 0, "OSPKE follows CR4");
+	cr_expect_eq(e[2].ebx, 576, "XSAVE size for x87 only");
+	thinvm_cpuid_update_runtime(e, 3, false, (1 << 18) | (1 << 22));
+	cr_expect_eq(e[0].edx, 0);
+	cr_expect_eq(e[0].ecx, 1 << 27);
+	cr_expect_eq(e[1].ecx, 1 << 4);
+}
