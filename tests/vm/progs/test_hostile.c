@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bad input from a VMM, on /dev/thinvm and on /dev/kvm (the oracle): bad
- * pointers, oversized counts, unknown ioctls, guest memory the VMM cannot
- * provide. Each must get an error, the same one KVM gives, and leave the
- * host fine (the lane checks the kernel log after every test).
+ * pointers, oversized counts, unknown ioctls and flags, misaligned and
+ * overlapping memory slots, guest memory the VMM cannot provide. Each must
+ * get an error, the same one KVM gives, and leave the host fine (the lane
+ * checks the kernel log after every test). Reserved fields KVM ignores
+ * (padding, unknown CPUID entry flags) thinvm refuses, as thinvm(4) says:
+ * checked on thinvm alone.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +21,7 @@
 
 const bool vt_compares_with_kvm = true;
 
-#define NR_CASES 12
+#define NR_CASES 20
 
 struct outcome {
 	int rc[NR_CASES];
@@ -50,6 +53,27 @@ static void scenario(const char *dev, struct outcome *o)
 	o->rc[7] = err(ioctl(v.fd, KVM_CREATE_VCPU, -1));
 	o->rc[8] = err(ioctl(v.sys, KVM_GET_MSR_INDEX_LIST, bad));
 	o->rc[9] = err(ioctl(v.vcpu, KVM_RUN, 1));
+	{
+		struct kvm_userspace_memory_region r = {
+			.slot = 2, .guest_phys_addr = 0x200000, .memory_size = 0x1000,
+			.userspace_addr = (unsigned long)v.mem,
+		};
+
+		r.flags = 1u << 5;		/* unknown */
+		o->rc[12] = err(ioctl(v.fd, KVM_SET_USER_MEMORY_REGION, &r));
+		r.flags = 0;
+		r.guest_phys_addr = 0x200800;	/* not page-aligned */
+		o->rc[13] = err(ioctl(v.fd, KVM_SET_USER_MEMORY_REGION, &r));
+		r.guest_phys_addr = 0x8000;	/* inside slot 0 */
+		o->rc[14] = err(ioctl(v.fd, KVM_SET_USER_MEMORY_REGION, &r));
+		r.guest_phys_addr = 0x200000;
+		r.userspace_addr += 0x10;	/* not page-aligned */
+		o->rc[15] = err(ioctl(v.fd, KVM_SET_USER_MEMORY_REGION, &r));
+	}
+	o->rc[16] = err(ioctl(v.sys, KVM_GET_SUPPORTED_CPUID, bad));
+	o->rc[17] = err(ioctl(v.vcpu, KVM_SET_CPUID2, bad));
+	o->rc[18] = err(ioctl(v.vcpu, KVM_GET_CPUID2, bad));
+	o->rc[19] = err(ioctl(v.vcpu, KVM_SET_MSRS, msrs));	/* 300 */
 
 	/*
 	 * A slot over memory that is mapped but not accessible: creating it is
@@ -77,16 +101,50 @@ static void scenario(const char *dev, struct outcome *o)
 	free(msrs);
 }
 
+/* Reserved fields: KVM ignores them, thinvm says EINVAL and changes nothing. */
+static void reserved_fields(void)
+{
+	static const unsigned char hlt[] = { 0xf4 };
+	struct {
+		struct kvm_cpuid2 head;
+		struct kvm_cpuid_entry2 e[1];
+	} t = { .head.nent = 1 }, got = { .head.nent = 1 };
+	struct vt_vm v;
+
+	vt_vm_create(&v, THINVM_DEV, 0x10000, hlt, sizeof(hlt), VT_REAL);
+	t.e[0].function = 1;
+	t.e[0].eax = 0x123;
+	t.head.padding = 1;
+	errno = 0;
+	TEST_ASSERT(ioctl(v.vcpu, KVM_SET_CPUID2, &t) == -1 && errno == EINVAL,
+		    "kvm_cpuid2.padding not zero");
+	t.head.padding = 0;
+	t.e[0].padding[1] = 1;
+	errno = 0;
+	TEST_ASSERT(ioctl(v.vcpu, KVM_SET_CPUID2, &t) == -1 && errno == EINVAL,
+		    "kvm_cpuid_entry2.padding not zero");
+	t.e[0].padding[1] = 0;
+	t.e[0].flags = 1u << 7;
+	errno = 0;
+	TEST_ASSERT(ioctl(v.vcpu, KVM_SET_CPUID2, &t) == -1 && errno == EINVAL,
+		    "an unknown CPUID entry flag");
+	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_CPUID2, &got) && got.head.nent == 0,
+		    "a refused table must leave the vCPU's empty (nent %u)", got.head.nent);
+	vt_vm_destroy(&v);
+}
+
 int main(void)
 {
 	static const int want[NR_CASES] = {
 		-EFAULT, -EFAULT, -EFAULT, -EFAULT, -E2BIG, -EFAULT, -EINVAL,
-		-EINVAL, -EFAULT, -EINVAL, 0, -EFAULT,
+		-EINVAL, -EFAULT, -EINVAL, 0, -EFAULT, -EINVAL, -EINVAL,
+		-EEXIST, -EINVAL, -EFAULT, -EFAULT, -EFAULT, -E2BIG,
 	};
 	struct outcome t, k;
 
 	vt_require_vcpus();
 	if (!vt_kvm_phase()) {
+		reserved_fields();
 		scenario(THINVM_DEV, &t);
 		for (int i = 0; i < NR_CASES; i++) {
 			errno = 0;
