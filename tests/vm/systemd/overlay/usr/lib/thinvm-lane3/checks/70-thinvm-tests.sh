@@ -6,5 +6,6 @@
 echo "+ modprobe msr kvm_amd (msr.ko reads EFER; KVM is the other hypervisor)"
 modprobe msr || echo "note: msr did not load"
 modprobe kvm_amd || echo "note: kvm_amd did not load"
-# The comparisons with KVM run in lane svm only (tests/vm/README.md).
+# Lane 3 is about the service: the comparisons with KVM run in the other
+# lanes (tests/vm/README.md).
 exec /usr/lib/thinvm/tests/run-tests.sh systemd /usr/lib/thinvm/tests --no-kvm-phase
