@@ -99,6 +99,14 @@ static int prefixes(struct cursor *c, unsigned int mode, struct prefixes *p,
 	return 0;
 }
 
+/* Bytes of an address in code of size @mode, with or without 0x67. */
+static unsigned int address_size(unsigned int mode, bool addrsize_prefix)
+{
+	if (mode == 64)
+		return addrsize_prefix ? 4 : 8;
+	return (mode == 32) != addrsize_prefix ? 4 : 2;
+}
+
 int thinvm_decode_mov(const u8 *bytes, unsigned int avail, unsigned int mode,
 		      struct thinvm_mov *mov)
 {
@@ -119,10 +127,7 @@ int thinvm_decode_mov(const u8 *bytes, unsigned int avail, unsigned int mode,
 		op_size = rex & 8 ? 8 : opsize ? 2 : 4;
 	else
 		op_size = (mode == 32) != opsize ? 4 : 2;
-	if (mode == 64)
-		addr_size = addrsize ? 4 : 8;
-	else
-		addr_size = (mode == 32) != addrsize ? 4 : 2;
+	addr_size = address_size(mode, addrsize);
 
 	has_modrm = true;
 	switch (op) {
@@ -225,10 +230,7 @@ int thinvm_decode_string_io(const u8 *bytes, unsigned int avail,
 	if (prefixes(&c, mode, &p, &op) || op < 0x6c || op > 0x6f)
 		return -EINVAL;
 	*io = (struct thinvm_string_io){ .len = c.pos, .seg = p.seg };
-	if (mode == 64)
-		io->addr_size = p.addrsize ? 4 : 8;
-	else
-		io->addr_size = (mode == 32) != p.addrsize ? 4 : 2;
+	io->addr_size = address_size(mode, p.addrsize);
 	return 0;
 }
 
