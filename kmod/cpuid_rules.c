@@ -310,6 +310,29 @@ static u32 reg_of(const struct kvm_cpuid_entry2 *e, unsigned int n,
 	}
 }
 
+/*
+ * KVM's feature leaf, found as KVM finds it (kvm_get_hypervisor_cpuid): the
+ * first hypervisor base, 0x40000000 to 0x4000ff00 in steps of 0x100, whose
+ * signature is "KVMKVMKVM\0\0\0"; the features are EAX of base + 1.
+ */
+static u32 kvm_features(const struct kvm_cpuid_entry2 *e, unsigned int n)
+{
+	/* "KVMK", "VMKV", "M\0\0\0" as EBX, ECX, EDX read them. */
+	static const u32 sig[3] = { 0x4b4d564b, 0x564b4d56, 0x0000004d };
+	const struct kvm_cpuid_entry2 *base, *features;
+	u32 function;
+
+	for (function = 0x40000000; function < 0x40010000; function += 0x100) {
+		base = thinvm_cpuid_find(e, n, function, 0);
+		if (!base || base->ebx != sig[0] || base->ecx != sig[1] ||
+		    base->edx != sig[2])
+			continue;
+		features = thinvm_cpuid_find(e, n, function + 1, 0);
+		return features ? features->eax : 0;
+	}
+	return 0;
+}
+
 void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,
 			    struct thinvm_guest_cpu *g)
 {
@@ -340,6 +363,7 @@ void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,
 		cr4 |= CR4_PKE;
 
 	*g = (struct thinvm_guest_cpu){
+		.kvm_features = kvm_features(e, n),
 		.lm = x1_edx & EXT1_EDX_LM,
 		.nx = x1_edx & EXT1_EDX_NX,
 		.x2apic = l1_ecx & LEAF1_ECX_X2APIC,

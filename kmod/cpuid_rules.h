@@ -62,6 +62,11 @@ struct thinvm_guest_cpu {
 	u64 cr4_allowed;	/* CR4 bits the features named allow */
 	unsigned int maxphyaddr;	/* 0x80000008 EAX[7:0], else 36 */
 	u32 signature;		/* 1 EAX, what RDX holds after INIT */
+	/*
+	 * EAX of KVM's feature leaf (KVM_FEATURE_* bits), 0 without one: what
+	 * KVM_CAP_ENFORCE_PV_FEATURE_CPUID checks hypercalls against.
+	 */
+	u32 kvm_features;
 };
 
 void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * thinvm.ko: a thin hypervisor speaking a subset of the KVM ioctl ABI on
- * /dev/thinvm. Load picks the backend (SVM or VMX) from the CPU, checks every
- * online CPU for what that backend needs, and refuses to load otherwise.
+ * /dev/thinvm. Load picks the backend (SVM or VMX) from the CPU, checks that
+ * every online CPU has what that backend needs, all alike (admission.c), and
+ * refuses to load otherwise.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,34 +33,6 @@ static const struct thinvm_backend *pick_backend(void)
 	}
 }
 
-static void cpu_missing_fn(void *why)
-{
-	*(const char **)why = thinvm_backend->cpu_missing();
-}
-
-/* Every online CPU must have what the backend needs. */
-static int check_online_cpus(void)
-{
-	unsigned int cpu;
-	int r = 0;
-
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		const char *why = NULL;
-
-		smp_call_function_single(cpu, cpu_missing_fn, &why, 1);
-		if (why) {
-			pr_err("CPU%u: %s; thinvm needs %s\n", cpu, why,
-			       thinvm_backend == &thinvm_svm ?
-			       "SVM with nested paging" :
-			       "VMX with EPT and unrestricted guest");
-			r = -EOPNOTSUPP;
-		}
-	}
-	cpus_read_unlock();
-	return r;
-}
-
 static int __init thinvm_init(void)
 {
 	int r;
@@ -69,18 +42,23 @@ static int __init thinvm_init(void)
 		pr_err("this CPU has neither AMD SVM nor Intel VMX; not loading\n");
 		return -EOPNOTSUPP;
 	}
-	r = check_online_cpus();
+	thinvm_policy_init();
+	r = thinvm_admission_init();
 	if (r)
 		return r;
 	r = thinvm_backend->setup();
 	if (r)
-		return r;
+		goto err_admission;
 	r = thinvm_cpuid_init();
 	if (r)
 		goto err_unsetup;
-	r = thinvm_virt_init();
+	/* Before the CPU callbacks, whose decisions are events. */
+	r = thinvm_genl_init();
 	if (r)
 		goto err_cpuid;
+	r = thinvm_virt_init();
+	if (r)
+		goto err_genl;
 	r = thinvm_sysfs_init();
 	if (r)
 		goto err_virt;
@@ -97,10 +75,14 @@ err_debugfs:
 	thinvm_sysfs_exit();
 err_virt:
 	thinvm_virt_exit();
+err_genl:
+	thinvm_genl_exit();
 err_cpuid:
 	thinvm_cpuid_exit();
 err_unsetup:
 	thinvm_backend->unsetup();
+err_admission:
+	thinvm_admission_exit();
 	return r;
 }
 
@@ -110,8 +92,10 @@ static void __exit thinvm_exit(void)
 	thinvm_debugfs_exit();
 	thinvm_sysfs_exit();
 	thinvm_virt_exit();
+	thinvm_genl_exit();
 	thinvm_cpuid_exit();
 	thinvm_backend->unsetup();
+	thinvm_admission_exit();
 	pr_info("unloaded\n");
 }
 

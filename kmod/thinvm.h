@@ -64,11 +64,19 @@ struct thinvm_pte_format {
 };
 
 struct thinvm_msr_env;
+struct thinvm_caps_snapshot;
 
 struct thinvm_vm {
 	struct kref ref;	/* the VM fd and each vCPU fd */
-	u64 id;
+	u32 id;			/* in the registry (vm.c), for netlink */
+	pid_t pid;		/* the creator's thread group */
 	struct mm_struct *mm;	/* the creator's; ioctls from others fail */
+	/* Under the registry's lock (vm.c); read locklessly where noted. */
+	char name[THINVM_VM_NAME_MAX];	/* empty until THINVM_SET_VM_NAME */
+	u64 hc_exit_mask;	/* hypercalls that exit; read at each one */
+	u64 hc_requested;	/* what the VMM asked (KVM_ENABLE_CAP) */
+	u64 policy_generation;
+	unsigned int nr_vcpus;	/* written under lock, read by netlink */
 	struct mutex lock;	/* memslots, the MMU, vCPU creation */
 	struct thinvm_memslot slots[THINVM_MAX_MEMSLOTS];
 	struct thinvm_vcpu *vcpus[THINVM_MAX_VCPUS];
@@ -103,6 +111,13 @@ struct thinvm_vcpu {
 		u32 count;
 		u64 la;		/* INS: where the elements go */
 	} pio_in;
+	/* A hypercall that exited to userspace, completed at the next run. */
+	struct {
+		bool pending;
+		bool long_mode;
+		unsigned long next_rip;
+	} hypercall;
+	bool pv_enforce;	/* KVM_CAP_ENFORCE_PV_FEATURE_CPUID */
 	struct thinvm_vcpu_stats stats;
 	/* The VMM's CPUID table (KVM_SET_CPUID2) and what it allows. */
 	struct kvm_cpuid_entry2 *cpuid;
@@ -126,6 +141,11 @@ struct thinvm_backend {
 	 * every online CPU at load and on each CPU that comes online.
 	 */
 	const char *(*cpu_missing)(void);
+	/*
+	 * The calling CPU's capabilities that must equal on every CPU (the
+	 * golden snapshot at load, then each CPU coming online).
+	 */
+	void (*snapshot)(struct thinvm_caps_snapshot *s);
 	/* Load time, after cpu_missing() passed everywhere: per-CPU areas. */
 	int (*setup)(void);
 	void (*unsetup)(void);
@@ -220,9 +240,70 @@ static inline void thinvm_count_exit(struct thinvm_vcpu *vcpu,
 	vcpu->stats.by_reason[reason]++;
 }
 
-/* hypercall.c: the hypercall in RAX, for a guest at @cpl; result in RAX. */
-void thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
-		      bool long_mode);
+/*
+ * hypercall.c: the hypercall in RAX, for a guest at @cpl, the instruction
+ * ending at @next_rip. 1: answered in RAX, RIP moved on; 0: vcpu->run holds
+ * KVM_EXIT_HYPERCALL and the VMM's answer completes it at the next run.
+ */
+int thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
+		     bool long_mode, unsigned long next_rip);
+void thinvm_hypercall_complete(struct thinvm_vcpu *vcpu);
+
+/* policy.c: the host policy in force (policy_rules.h). */
+struct thinvm_host_policy;
+void thinvm_policy_init(void);
+const char *thinvm_hotplug_mode_name(u32 mode);
+void thinvm_policy_get(struct thinvm_host_policy *p);
+int thinvm_policy_set(const struct thinvm_host_policy *change,
+		      unsigned int fields, bool dry_run,
+		      struct thinvm_host_policy *result, const char **why);
+u64 thinvm_policy_hc_ceiling(void);
+u64 thinvm_policy_hc_default(void);
+u32 thinvm_policy_hotplug_mode(void);
+
+/* vm.c: the registry of VMs, for netlink. */
+struct thinvm_vm_info {
+	u32 id;
+	u32 pid;
+	char name[THINVM_VM_NAME_MAX];
+	u32 vcpus;
+	u64 policy_generation;
+	u64 hc_exit_mask;
+	u64 hc_requested;
+};
+void thinvm_vms_lock(void);
+void thinvm_vms_unlock(void);
+unsigned int thinvm_vms_seq(void);
+struct thinvm_vm *thinvm_vm_next(unsigned long *id);
+void thinvm_vm_describe(const struct thinvm_vm *vm, struct thinvm_vm_info *info);
+int thinvm_vm_set_policy(u32 id, u64 hc_exit_mask, bool generation_given,
+			 u64 generation, bool dry_run,
+			 struct thinvm_vm_info *info, const char **why);
+
+/* genl.c: the netlink family and its events. */
+int thinvm_genl_init(void);
+void thinvm_genl_exit(void);
+void thinvm_genl_vm_event(u8 cmd, u32 id, u32 pid);
+void thinvm_genl_cpu_event(u8 cmd, unsigned int cpu, u32 state,
+			   const char *reason);
+void thinvm_genl_policy_event(const struct thinvm_host_policy *p);
+void thinvm_genl_vm_policy_event(const struct thinvm_vm_info *info);
+void thinvm_genl_hypercall_refused(u32 vm_id, u64 nr);
+
+/* admission.c: which CPUs may run VMs (hotplug admission). */
+#define THINVM_REASON_MAX 160
+int thinvm_admission_init(void);
+void thinvm_admission_exit(void);
+/* Whether the calling CPU matches the golden snapshot; else @why says how. */
+bool thinvm_admission_check_this_cpu(char *why, size_t size);
+void thinvm_admission_record(unsigned int cpu, u32 state, const char *why);
+u32 thinvm_admission_state(unsigned int cpu, char *why, size_t size);
+/* An online CPU that blocks VM creation, or -1. */
+int thinvm_admission_blocking_cpu(void);
+void thinvm_admission_incompatible(struct cpumask *mask);
+/* debugfs: the fault-injection mask (test-only). */
+int thinvm_admission_inject_set(const char *cpulist);
+int thinvm_admission_inject_show(char *buf, size_t size);
 
 /* guest_mem.c: the guest's memory and instructions, for emulation. */
 struct thinvm_guest_view {

@@ -69,6 +69,8 @@ static int vcpu_run(struct thinvm_vcpu *vcpu)
 		return -EFAULT;
 	if (vcpu->mmio_in_pending)
 		thinvm_mmio_complete(vcpu);
+	if (vcpu->hypercall.pending)
+		thinvm_hypercall_complete(vcpu);
 	if (READ_ONCE(run->immediate_exit)) {
 		run->exit_reason = KVM_EXIT_INTR;
 		return -EINTR;
@@ -155,6 +157,17 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 		if (copy_from_user(&regs, argp, sizeof(regs)))
 			return -EFAULT;
 		set_regs(vcpu, &regs);
+		return 0;
+	}
+	case KVM_ENABLE_CAP: {
+		struct kvm_enable_cap cap;
+
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		/* As KVM: the one vCPU capability thinvm has, flags zero. */
+		if (cap.flags || cap.cap != KVM_CAP_ENFORCE_PV_FEATURE_CPUID)
+			return -EINVAL;
+		vcpu->pv_enforce = cap.args[0];
 		return 0;
 	}
 	case KVM_SET_CPUID2:
@@ -249,6 +262,7 @@ static int thinvm_vcpu_release(struct inode *inode, struct file *file)
 
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus - 1);
 	mutex_unlock(&vm->lock);
 	thinvm_backend->vcpu_free(vcpu);
 	vcpu_free(vcpu);
@@ -335,6 +349,7 @@ int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id)
 		goto err_backend;
 	}
 	vm->vcpus[id] = vcpu;
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
 	mutex_unlock(&vm->lock);
 	return r;
 

@@ -19,6 +19,7 @@
 #include <linux/smp.h>
 #include <linux/syscore_ops.h>
 
+#include "admission_rules.h"
 #include "thinvm.h"
 
 static DEFINE_MUTEX(virt_lock);
@@ -117,13 +118,18 @@ static int virt_enable_all(void)
 
 int thinvm_virt_get(void)
 {
-	int r = 0;
+	int r = 0, cpu;
 
 	cpus_read_lock();
 	mutex_lock(&virt_lock);
-	if (virt_rebooting)
+	cpu = thinvm_admission_blocking_cpu();
+	if (virt_rebooting) {
 		r = -EBUSY;
-	else if (!virt_users)
+	} else if (cpu >= 0) {
+		pr_err_ratelimited("VM creation refused: CPU%d is online and incompatible (see %s/cpus/cpu%d/reason); take it offline to create VMs\n",
+				   cpu, THINVM_SYSFS_DIR, cpu);
+		r = -EBUSY;
+	} else if (!virt_users)
 		r = virt_enable_all();
 	if (!r)
 		WRITE_ONCE(virt_users, virt_users + 1);
@@ -144,43 +150,75 @@ void thinvm_virt_put(void)
 }
 
 /*
- * Runs on @cpu as it comes online. A CPU that lacks what thinvm needs is
- * refused (-EIO) so that no VM can ever be scheduled onto it; one that
- * arrives while VMs exist gets virtualization turned on first.
+ * Runs on @cpu as it comes online, and on every online CPU at load. The
+ * admission decision (admission_rules.c) takes the CPU's match with the
+ * golden snapshot, the hotplug mode and whether VMs exist; a CPU admitted
+ * while VMs exist gets virtualization turned on before it runs anything.
+ * The CPU hotplug lock is held for writing: no VM comes or goes meanwhile.
  */
 static int virt_cpu_online(unsigned int cpu)
 {
-	const char *why = thinvm_backend->cpu_missing();
-	int r = 0;
+	char why[THINVM_REASON_MAX];
+	bool compatible = thinvm_admission_check_this_cpu(why, sizeof(why));
+	u32 mode = thinvm_policy_hotplug_mode();
+	enum thinvm_admission a;
+	u32 state;
+	u8 event;
+	int err;
 
-	if (why) {
-		pr_err("CPU%u: refusing to bring it online: %s\n", cpu, why);
-		return -EIO;
-	}
 	mutex_lock(&virt_lock);
-	if (virt_users && !virt_rebooting) {
+	a = thinvm_admission_decide(compatible, mode, virt_users);
+	if (a == THINVM_ADMIT && virt_users && !virt_rebooting) {
 		local_irq_disable();
 		virt_enable_this_cpu(NULL);
 		local_irq_enable();
-		r = this_cpu_read(virt_err);
-		if (r) {
-			virt_log_failure(cpu, 0, r);
-			pr_err("CPU%u: refusing to bring it online while VMs exist\n",
-			       cpu);
-			r = -EIO;
+		err = this_cpu_read(virt_err);
+		if (err) {
+			virt_log_failure(cpu, 0, err);
+			snprintf(why, sizeof(why),
+				 "could not turn virtualization on (error %d) while VMs exist",
+				 err);
+			a = THINVM_REFUSE;
 		}
 	}
+	switch (a) {
+	case THINVM_ADMIT:
+		state = THINVM_CPU_ADMITTED;
+		event = THINVM_CMD_CPU_ADMITTED;
+		break;
+	case THINVM_ADMIT_QUARANTINED:
+		pr_warn("CPU%u: incompatible: %s; it comes online (hotplug mode %s, no VM exists) but VM creation fails with EBUSY until it goes offline\n",
+			cpu, why, thinvm_hotplug_mode_name(mode));
+		state = THINVM_CPU_QUARANTINED;
+		event = THINVM_CMD_CPU_QUARANTINED;
+		break;
+	default:
+		pr_err("CPU%u: refusing to bring it online: %s (hotplug mode %s, %u VMs)\n",
+		       cpu, why, thinvm_hotplug_mode_name(mode), virt_users);
+		state = THINVM_CPU_REFUSED;
+		event = THINVM_CMD_CPU_REFUSED;
+		break;
+	}
+	thinvm_admission_record(cpu, state, why);
 	mutex_unlock(&virt_lock);
-	return r;
+	thinvm_genl_cpu_event(event, cpu, state, why);
+	return a == THINVM_REFUSE ? -EIO : 0;
 }
 
 static int virt_cpu_offline(unsigned int cpu)
 {
+	char why[THINVM_REASON_MAX];
+
 	mutex_lock(&virt_lock);
 	local_irq_disable();
 	virt_disable_this_cpu(NULL);
 	local_irq_enable();
+	/* A quarantined CPU going offline lets VMs be created again. */
+	thinvm_admission_record(cpu, THINVM_CPU_OFFLINE, NULL);
 	mutex_unlock(&virt_lock);
+	thinvm_admission_state(cpu, why, sizeof(why));
+	thinvm_genl_cpu_event(THINVM_CMD_CPU_OFFLINE, cpu, THINVM_CPU_OFFLINE,
+			      why);
 	return 0;
 }
 
@@ -251,5 +289,10 @@ void thinvm_virt_exit(void)
 {
 	unregister_syscore_ops(&virt_syscore_ops);
 	unregister_reboot_notifier(&virt_reboot_nb);
-	cpuhp_remove_state(virt_cpuhp_state);
+	/*
+	 * No VM exists (each holds the module), so virtualization is off
+	 * everywhere: the offline callback has nothing to do, and its
+	 * "CPU offline" records and events would be untrue.
+	 */
+	cpuhp_remove_state_nocalls(virt_cpuhp_state);
 }

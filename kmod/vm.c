@@ -5,6 +5,11 @@
  * virtualization stays on while any VM lives. As on KVM, only the process
  * that created a VM may use it: a VM fd passed to (or inherited by) another
  * process gets EIO.
+ *
+ * Every VM is also in a registry by id, for the netlink family: ids come
+ * from a cyclic allocator, so that an id names one VM for as long as the
+ * module stays loaded (until 2^31 VMs later). vms_lock guards the registry
+ * and each VM's name and policy, which netlink reads as one consistent set.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,14 +24,107 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 
+#include "hypercall_rules.h"
+#include "policy_rules.h"
 #include "thinvm.h"
 
-static atomic64_t vm_next_id = ATOMIC64_INIT(0);
+static DEFINE_XARRAY_ALLOC1(vms);
+static u32 vms_next_id;
+static DEFINE_MUTEX(vms_lock);
+/* Bumped when a VM comes or goes: dumps see whether they were torn. */
+static unsigned int vms_seq;
+
+void thinvm_vms_lock(void)
+{
+	mutex_lock(&vms_lock);
+}
+
+void thinvm_vms_unlock(void)
+{
+	mutex_unlock(&vms_lock);
+}
+
+unsigned int thinvm_vms_seq(void)
+{
+	lockdep_assert_held(&vms_lock);
+	return vms_seq;
+}
+
+/* The VM with the lowest id >= *@id, which is updated; NULL past the last. */
+struct thinvm_vm *thinvm_vm_next(unsigned long *id)
+{
+	lockdep_assert_held(&vms_lock);
+	return xa_find(&vms, id, U32_MAX, XA_PRESENT);
+}
+
+void thinvm_vm_describe(const struct thinvm_vm *vm, struct thinvm_vm_info *info)
+{
+	lockdep_assert_held(&vms_lock);
+	*info = (struct thinvm_vm_info){
+		.id = vm->id,
+		.pid = vm->pid,
+		.vcpus = READ_ONCE(vm->nr_vcpus),
+		.policy_generation = vm->policy_generation,
+		.hc_exit_mask = vm->hc_exit_mask,
+		.hc_requested = vm->hc_requested,
+	};
+	strscpy(info->name, vm->name, sizeof(info->name));
+}
+
+int thinvm_vm_set_policy(u32 id, u64 hc_exit_mask, bool generation_given,
+			 u64 generation, bool dry_run,
+			 struct thinvm_vm_info *info, const char **why)
+{
+	struct thinvm_vm *vm;
+	u64 next_gen;
+	int r;
+
+	mutex_lock(&vms_lock);
+	vm = xa_load(&vms, id);
+	r = -ENOENT;
+	*why = "no VM with this id";
+	if (!vm)
+		goto out;
+	r = thinvm_hc_mask_check(hc_exit_mask, thinvm_policy_hc_ceiling());
+	*why = r == -EPERM ? "hypercall exit mask is above the host ceiling" :
+			     "hypercall exit mask names hypercalls thinvm cannot exit for";
+	if (r)
+		goto out;
+	r = thinvm_generation_next(vm->policy_generation, generation_given,
+				   generation, &next_gen);
+	*why = "generation is not above the VM's";
+	if (r)
+		goto out;
+	*why = NULL;
+	thinvm_vm_describe(vm, info);
+	info->hc_exit_mask = hc_exit_mask;
+	info->policy_generation = next_gen;
+	if (dry_run)
+		goto out;
+	/* The vCPUs read it locklessly at their next hypercall. */
+	WRITE_ONCE(vm->hc_exit_mask, hc_exit_mask);
+	vm->policy_generation = next_gen;
+	pr_info("VM %u: policy generation %llu applied: hypercall exit mask %#llx\n",
+		id, next_gen, hc_exit_mask);
+out:
+	mutex_unlock(&vms_lock);
+	return r;
+}
+
+static void vm_unregister(struct thinvm_vm *vm)
+{
+	mutex_lock(&vms_lock);
+	xa_erase(&vms, vm->id);
+	vms_seq++;
+	mutex_unlock(&vms_lock);
+	thinvm_genl_vm_event(THINVM_CMD_VM_DESTROYED, vm->id, vm->pid);
+}
 
 static void vm_free(struct kref *ref)
 {
 	struct thinvm_vm *vm = container_of(ref, struct thinvm_vm, ref);
 
+	vm_unregister(vm);
 	thinvm_mmu_destroy(&vm->mmu);
 	thinvm_memslots_free(vm);
 	mmdrop(vm->mm);
@@ -122,10 +220,50 @@ long thinvm_check_extension(unsigned long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_READONLY_MEM:	/* writes to them exit as MMIO */
 	case KVM_CAP_EXT_CPUID:		/* KVM_{GET_SUPPORTED,SET,GET}_CPUID2 */
+	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 		return runs;
+	case KVM_CAP_EXIT_HYPERCALL:
+		/* As KVM, the mask of what may exit; here within the ceiling. */
+		return runs ? THINVM_HC_EXIT_SUPPORTED & thinvm_policy_hc_ceiling() : 0;
 	default:
 		return 0;
 	}
+}
+
+/*
+ * KVM_CAP_EXIT_HYPERCALL: which hypercalls exit to the VMM. As KVM, flags
+ * must be 0 and unknown hypercalls give EINVAL; thinvm adds EPERM above the
+ * host ceiling. Policy may change the mask later (thinvm_vm_set_policy).
+ */
+static int vm_enable_cap(struct thinvm_vm *vm, const struct kvm_enable_cap *cap)
+{
+	int r;
+
+	if (cap->flags)
+		return -EINVAL;
+	if (cap->cap != KVM_CAP_EXIT_HYPERCALL || !thinvm_backend->vcpu_create)
+		return -EINVAL;
+	r = thinvm_hc_mask_check(cap->args[0], thinvm_policy_hc_ceiling());
+	if (r == -EPERM)
+		pr_info_ratelimited("VM %u: hypercall exit mask %#llx refused: the host ceiling is %#llx\n",
+				    vm->id, cap->args[0], thinvm_policy_hc_ceiling());
+	if (r)
+		return r;
+	mutex_lock(&vms_lock);
+	vm->hc_requested = cap->args[0];
+	WRITE_ONCE(vm->hc_exit_mask, cap->args[0]);
+	mutex_unlock(&vms_lock);
+	return 0;
+}
+
+static int vm_set_name(struct thinvm_vm *vm, const struct thinvm_vm_name *n)
+{
+	if (!thinvm_vm_name_valid(n->name, sizeof(n->name)))
+		return -EINVAL;
+	mutex_lock(&vms_lock);
+	memcpy(vm->name, n->name, sizeof(vm->name));
+	mutex_unlock(&vms_lock);
+	return 0;
 }
 
 static long thinvm_vm_ioctl(struct file *file, unsigned int cmd,
@@ -148,6 +286,22 @@ static long thinvm_vm_ioctl(struct file *file, unsigned int cmd,
 		return thinvm_vcpu_create(vm, arg);
 	case KVM_CHECK_EXTENSION:
 		return thinvm_check_extension(arg);
+	case KVM_ENABLE_CAP: {
+		struct kvm_enable_cap cap;
+
+		if (copy_from_user(&cap, argp, sizeof(cap)))
+			return -EFAULT;
+		return vm_enable_cap(vm, &cap);
+	}
+	case THINVM_GET_VM_ID:
+		return put_user(vm->id, (u32 __user *)argp);
+	case THINVM_SET_VM_NAME: {
+		struct thinvm_vm_name name;
+
+		if (copy_from_user(&name, argp, sizeof(name)))
+			return -EFAULT;
+		return vm_set_name(vm, &name);
+	}
 	default:
 		/* As KVM answers unknown VM ioctls. */
 		return -ENOTTY;
@@ -175,21 +329,33 @@ int thinvm_vm_create(unsigned long type)
 		return -ENOMEM;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vm->pid = task_tgid_nr(current);
+	vm->hc_exit_mask = thinvm_policy_hc_default();
 	r = thinvm_mmu_init(&vm->mmu, thinvm_backend->mmu_levels());
 	if (r)
 		goto err_free;
 	r = thinvm_virt_get();
 	if (r)
 		goto err_mmu;
+	mutex_lock(&vms_lock);
+	r = xa_alloc_cyclic(&vms, &vm->id, vm, XA_LIMIT(1, INT_MAX),
+			    &vms_next_id, GFP_KERNEL_ACCOUNT);
+	if (r >= 0)
+		vms_seq++;
+	mutex_unlock(&vms_lock);
+	if (r < 0)
+		goto err_virt;
 	mmgrab(current->mm);
 	vm->mm = current->mm;
-	vm->id = atomic64_inc_return(&vm_next_id);
+	thinvm_genl_vm_event(THINVM_CMD_VM_CREATED, vm->id, vm->pid);
 	r = anon_inode_getfd("thinvm-vm", &thinvm_vm_fops, vm,
 			     O_RDWR | O_CLOEXEC);
 	if (r < 0)
 		thinvm_vm_put(vm);
 	return r;
 
+err_virt:
+	thinvm_virt_put();
 err_mmu:
 	thinvm_mmu_destroy(&vm->mmu);
 err_free:

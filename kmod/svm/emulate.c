@@ -152,7 +152,6 @@ int svm_handle_ud(struct thinvm_vcpu *vcpu)
 		svm_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	}
-	thinvm_hypercall(vcpu, vmcb->save.cpl, svm_long_mode_code(vmcb));
-	vcpu->rip += 3;
-	return 1;
+	return thinvm_hypercall(vcpu, vmcb->save.cpl, svm_long_mode_code(vmcb),
+				vcpu->rip + 3);
 }

@@ -151,9 +151,8 @@ static int handle_vmmcall(struct thinvm_vcpu *vcpu)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
 
-	thinvm_hypercall(vcpu, vmcb->save.cpl, svm_long_mode_code(vmcb));
-	vcpu->rip = next_rip(vcpu, 3);
-	return 1;
+	return thinvm_hypercall(vcpu, vmcb->save.cpl, svm_long_mode_code(vmcb),
+				next_rip(vcpu, 3));
 }
 
 /* Instructions KVM treats as no-ops (INVD, MONITOR, MWAIT): skipped. */

@@ -18,6 +18,7 @@
 #include <asm/perf_event.h>
 #include <asm/processor.h>
 
+#include "../admission_rules.h"
 #include "../hwcaps.h"
 #include "svm.h"
 
@@ -48,6 +49,29 @@ static const char *svm_cpu_missing(void)
 	if (caps.ext1_ecx & BIT(2) && rdmsrl_safe(MSR_VM_CR_, &caps.vm_cr))
 		return "VM_CR is not readable";
 	return thinvm_svm_missing(&caps);
+}
+
+/*
+ * The golden-snapshot fields (admission.c): SVM itself, the firmware's
+ * SVMDIS, and leaf 0x8000000A (revision, ASID count, features). A CPU that
+ * differs in any of them could fail a VMRUN another CPU accepts.
+ */
+static void svm_snapshot(struct thinvm_caps_snapshot *s)
+{
+	u32 max = cpuid_eax(0x80000000);
+	u32 ecx = max >= 0x80000001 ? cpuid_ecx(0x80000001) : 0;
+	u32 a = 0, b = 0, c = 0, d = 0;
+	u64 vm_cr = 0;
+
+	if (max >= 0x8000000a)
+		cpuid(0x8000000a, &a, &b, &c, &d);
+	if (ecx & BIT(2) && rdmsrl_safe(MSR_VM_CR_, &vm_cr))
+		vm_cr = ~0ULL;
+	thinvm_caps_add(s, "CPUID 0x80000001.ECX.SVM", ecx & BIT(2));
+	thinvm_caps_add(s, "VM_CR.SVMDIS", vm_cr & BIT_ULL(4));
+	thinvm_caps_add(s, "CPUID 0x8000000A.EAX (SVM revision)", a);
+	thinvm_caps_add(s, "CPUID 0x8000000A.EBX (ASIDs)", b);
+	thinvm_caps_add(s, "CPUID 0x8000000A.EDX (SVM features)", d);
 }
 
 /* Nested paging follows the host's paging depth (APM 15.25.3). */
@@ -196,6 +220,7 @@ const struct thinvm_backend thinvm_svm = {
 	.name = "svm",
 	.owner_bit = "EFER.SVME",
 	.cpu_missing = svm_cpu_missing,
+	.snapshot = svm_snapshot,
 	.setup = svm_setup,
 	.unsetup = svm_unsetup,
 	.enable_cpu = svm_enable_cpu,

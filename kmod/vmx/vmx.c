@@ -16,6 +16,7 @@
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
 
+#include "../admission_rules.h"
 #include "../hwcaps.h"
 #include "../thinvm.h"
 
@@ -47,6 +48,59 @@ static const char *vmx_cpu_missing(void)
 	const char *why = vmx_read_caps(&caps);
 
 	return why ? why : thinvm_vmx_missing(&caps);
+}
+
+/* An MSR for the snapshot: 0 where the CPU has none. */
+static u64 msr_or_zero(u32 index)
+{
+	u64 v;
+
+	return rdmsrl_safe(index, &v) ? 0 : v;
+}
+
+/*
+ * The golden-snapshot fields (admission.c): feature control and every
+ * capability MSR a VMCS configuration is computed from, the "true" control
+ * MSRs where IA32_VMX_BASIC says they exist. CPUs equal in these compute
+ * the same configuration; one that differs could fail a VM entry another
+ * CPU accepts.
+ */
+static void vmx_snapshot(struct thinvm_caps_snapshot *s)
+{
+	bool true_ctls;
+	u64 basic;
+
+	/* Lock, VMXON inside and outside SMX. */
+	thinvm_caps_add(s, "IA32_FEATURE_CONTROL[2:0]",
+			msr_or_zero(MSR_IA32_FEAT_CTL) & 7);
+	if (!(cpuid_ecx(1) & BIT(5))) {
+		thinvm_caps_add(s, "CPUID.1:ECX.VMX", 0);
+		return;
+	}
+	basic = msr_or_zero(MSR_IA32_VMX_BASIC);
+	true_ctls = basic & BIT_ULL(55);
+	thinvm_caps_add(s, "IA32_VMX_BASIC", basic);
+	thinvm_caps_add(s, "IA32_VMX_PINBASED_CTLS",
+			msr_or_zero(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+					       MSR_IA32_VMX_PINBASED_CTLS));
+	thinvm_caps_add(s, "IA32_VMX_PROCBASED_CTLS",
+			msr_or_zero(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+					       MSR_IA32_VMX_PROCBASED_CTLS));
+	thinvm_caps_add(s, "IA32_VMX_PROCBASED_CTLS2",
+			msr_or_zero(MSR_IA32_VMX_PROCBASED_CTLS2));
+	thinvm_caps_add(s, "IA32_VMX_EXIT_CTLS",
+			msr_or_zero(true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
+					       MSR_IA32_VMX_EXIT_CTLS));
+	thinvm_caps_add(s, "IA32_VMX_ENTRY_CTLS",
+			msr_or_zero(true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
+					       MSR_IA32_VMX_ENTRY_CTLS));
+	thinvm_caps_add(s, "IA32_VMX_MISC", msr_or_zero(MSR_IA32_VMX_MISC));
+	thinvm_caps_add(s, "IA32_VMX_EPT_VPID_CAP",
+			msr_or_zero(MSR_IA32_VMX_EPT_VPID_CAP));
+	thinvm_caps_add(s, "IA32_VMX_CR0_FIXED0", msr_or_zero(MSR_IA32_VMX_CR0_FIXED0));
+	thinvm_caps_add(s, "IA32_VMX_CR0_FIXED1", msr_or_zero(MSR_IA32_VMX_CR0_FIXED1));
+	thinvm_caps_add(s, "IA32_VMX_CR4_FIXED0", msr_or_zero(MSR_IA32_VMX_CR4_FIXED0));
+	thinvm_caps_add(s, "IA32_VMX_CR4_FIXED1", msr_or_zero(MSR_IA32_VMX_CR4_FIXED1));
 }
 
 static void vmx_unsetup(void)
@@ -140,6 +194,7 @@ const struct thinvm_backend thinvm_vmx = {
 	.name = "vmx",
 	.owner_bit = "CR4.VMXE",
 	.cpu_missing = vmx_cpu_missing,
+	.snapshot = vmx_snapshot,
 	.setup = vmx_setup,
 	.unsetup = vmx_unsetup,
 	.enable_cpu = vmx_enable_cpu,

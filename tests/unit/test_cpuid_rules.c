@@ -220,3 +220,33 @@ Test(cpuid_rules, runtime_bits_follow_state)
 	cr_expect_eq(e[0].ecx, 1 << 27);
 	cr_expect_eq(e[1].ecx, 1 << 4);
 }
+
+static struct kvm_cpuid_entry2 kvm_leaf(uint32_t function, const char *sig, uint32_t eax)
+{
+	struct kvm_cpuid_entry2 e = { .function = function, .eax = eax };
+
+	memcpy(&e.ebx, sig, 4);
+	memcpy(&e.ecx, sig + 4, 4);
+	memcpy(&e.edx, sig + 8, 4);
+	return e;
+}
+
+Test(cpuid_rules, kvm_features_found_at_any_hypervisor_base)
+{
+	struct kvm_cpuid_entry2 e[4];
+	struct thinvm_guest_cpu g;
+
+	/* Hyper-V first, KVM at 0x40000100, as a VMM offering both does. */
+	e[0] = kvm_leaf(0x40000000, "Microsoft Hv", 0x40000005);
+	e[1] = (struct kvm_cpuid_entry2){ .function = 0x40000001, .eax = 0xdead };
+	e[2] = kvm_leaf(0x40000100, "KVMKVMKVM\0\0\0", 0x40000101);
+	e[3] = (struct kvm_cpuid_entry2){ .function = 0x40000101, .eax = 1u << 16 };
+	thinvm_cpuid_guest_cpu(e, 4, &g);
+	cr_expect_eq(g.kvm_features, 1u << 16);
+	/* No KVM signature: no PV features at all. */
+	thinvm_cpuid_guest_cpu(e, 2, &g);
+	cr_expect_eq(g.kvm_features, 0);
+	/* A signature without its feature leaf. */
+	thinvm_cpuid_guest_cpu(e + 2, 1, &g);
+	cr_expect_eq(g.kvm_features, 0);
+}

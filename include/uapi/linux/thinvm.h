@@ -10,11 +10,20 @@
  *
  * sysfs (read-only, for scripts)
  * ------------------------------
- * THINVM_SYSFS_DIR/vendor        "svm" or "vmx", the backend chosen at load
- * THINVM_SYSFS_DIR/enabled_cpus  CPUs where thinvm has virtualization on,
- *                                in cpulist format ("0-3,8"); empty while no
- *                                VM exists
- * THINVM_SYSFS_DIR/vms           the number of VMs alive
+ * THINVM_SYSFS_DIR/vendor            "svm" or "vmx", the backend chosen at load
+ * THINVM_SYSFS_DIR/enabled_cpus      CPUs where thinvm has virtualization on,
+ *                                    in cpulist format ("0-3,8"); empty while
+ *                                    no VM exists
+ * THINVM_SYSFS_DIR/vms               the number of VMs alive
+ * THINVM_SYSFS_DIR/hotplug_mode      "reject" or "reject-while-running"
+ * THINVM_SYSFS_DIR/incompatible_cpus CPUs whose last admission check failed
+ *                                    (cpulist), online or not
+ * THINVM_SYSFS_DIR/vm_creation       "allowed", or "blocked" while an
+ *                                    incompatible CPU is online
+ * THINVM_SYSFS_DIR/cpus/cpuN/admission  enum thinvm_cpu_state, by name:
+ *                                    "unchecked", "admitted", "quarantined",
+ *                                    "refused", "offline"
+ * THINVM_SYSFS_DIR/cpus/cpuN/reason  why CPU N is incompatible, or empty
  *
  * thinvm-only ioctls
  * ------------------
@@ -23,6 +32,70 @@
  * THINVM_GET_VCPU_STATS (vCPU fd) -> struct thinvm_vcpu_stats
  *	How many times the vCPU left the guest, by reason, since it was
  *	created. Reasons are thinvm's, the same on SVM and VMX.
+ * THINVM_GET_VM_ID (VM fd) -> __u32
+ *	The VM's id: the one the netlink family knows it by. Ids start at 1
+ *	and are not reused while the module stays loaded.
+ * THINVM_SET_VM_NAME (VM fd) <- struct thinvm_vm_name
+ *	Name the VM, so that policy rules can refer to it. 1 to
+ *	THINVM_VM_NAME_MAX - 1 characters of [A-Za-z0-9._-], NUL-terminated,
+ *	the rest of the buffer zero; else EINVAL. A VM may be renamed.
+ *
+ * The generic-netlink family THINVM_GENL_NAME
+ * -------------------------------------------
+ * Version THINVM_GENL_VERSION. Every command needs CAP_NET_ADMIN in the
+ * initial user namespace (GENL_ADMIN_PERM), reads included: VM names and
+ * owners' pids are not for every local user (thinvm(4) says more). Every
+ * attribute has a policy; unknown attributes, attributes of the wrong type
+ * or length, unknown flags and non-zero reserved header fields are refused
+ * with EINVAL and an extended-ack message. Nested attributes carry
+ * NLA_F_NESTED. Commands:
+ *
+ * THINVM_CMD_GET_CAPS (do)
+ *	reply: THINVM_A_CAPS { VENDOR, HC_SUPPORTED, HOTPLUG_MODES,
+ *	       MAX_VCPUS, POSSIBLE_CPUS }
+ * THINVM_CMD_GET_POLICY (do)
+ *	reply: THINVM_A_POLICY { GENERATION, HC_CEILING, HC_DEFAULT,
+ *	       HOTPLUG_MODE }: the host policy in force
+ * THINVM_CMD_SET_POLICY (do)
+ *	request: THINVM_A_POLICY { any of HC_CEILING, HC_DEFAULT, HOTPLUG_MODE,
+ *	         and optionally GENERATION }, THINVM_A_FLAGS (optional)
+ *	All or nothing: the fields given are checked together against the
+ *	ones kept (HC_DEFAULT within HC_CEILING within HC_SUPPORTED, a known
+ *	mode), then applied at once. GENERATION, if given, must be above the
+ *	one in force (ESTALE otherwise) and becomes it; if absent the
+ *	generation goes up by one. THINVM_SET_F_DRY_RUN checks and replies
+ *	without applying.
+ *	reply: THINVM_A_POLICY, as GET_POLICY (as it would be, for a dry run)
+ * THINVM_CMD_GET_VM (do: THINVM_A_VM { ID }; or dump, no attributes)
+ *	reply, one message per VM: THINVM_A_VM { ID, PID, NAME (if named),
+ *	       VCPUS, POLICY_GENERATION, HC_EXIT_MASK, HC_REQUESTED }
+ *	An unknown ID gives ENOENT. A dump lists VMs by increasing id and
+ *	resumes where it stopped when a message fills up; VMs created or
+ *	destroyed meanwhile set NLM_F_DUMP_INTR on the messages after.
+ * THINVM_CMD_SET_VM_POLICY (do)
+ *	request: THINVM_A_VM { ID, HC_EXIT_MASK, optionally GENERATION },
+ *	         THINVM_A_FLAGS (optional)
+ *	HC_EXIT_MASK must lie within HC_SUPPORTED (EINVAL) and within the
+ *	host's HC_CEILING (EPERM). A running VM sees it at its next
+ *	hypercall. reply: THINVM_A_VM, as GET_VM
+ * THINVM_CMD_GET_CPU (do: THINVM_A_CPU { ID }; or dump: every possible CPU)
+ *	reply: THINVM_A_CPU { ID, ONLINE, STATE, REASON (if incompatible),
+ *	       VIRT_ON }
+ *
+ * Events, multicast on group THINVM_GENL_MCGRP_EVENTS (joining needs
+ * CAP_NET_ADMIN too). The command says what happened:
+ *	THINVM_CMD_VM_CREATED, THINVM_CMD_VM_DESTROYED: THINVM_A_VM { ID, PID }
+ *	THINVM_CMD_CPU_ADMITTED, _REFUSED, _QUARANTINED, _OFFLINE:
+ *		THINVM_A_CPU { ID, STATE, REASON (if incompatible) }
+ *	THINVM_CMD_POLICY_APPLIED: THINVM_A_POLICY (the host policy), or
+ *		THINVM_A_VM (a VM's, after SET_VM_POLICY)
+ *	THINVM_CMD_HYPERCALL_REFUSED: THINVM_A_VM { ID }, THINVM_A_HYPERCALL
+ *		{ NR, SUPPRESSED }: a hypercall the VMM enabled reached a guest
+ *		while policy kept it from exiting. At most a few per second;
+ *		SUPPRESSED counts the ones left out since the last event.
+ *
+ * Hypercall masks have bit N set for hypercall number N (KVM_HC_*), as
+ * KVM_CAP_EXIT_HYPERCALL does.
  */
 #ifndef _UAPI_LINUX_THINVM_H
 #define _UAPI_LINUX_THINVM_H
@@ -57,6 +130,135 @@ struct thinvm_vcpu_stats {
 	__u64 by_reason[THINVM_EXIT_STAT_NR];
 };
 
+#define THINVM_VM_NAME_MAX 64
+
+struct thinvm_vm_name {
+	char name[THINVM_VM_NAME_MAX];
+};
+
 #define THINVM_GET_VCPU_STATS _IOR(THINVMIO, 0x01, struct thinvm_vcpu_stats)
+#define THINVM_GET_VM_ID _IOR(THINVMIO, 0x02, __u32)
+#define THINVM_SET_VM_NAME _IOW(THINVMIO, 0x03, struct thinvm_vm_name)
+
+/* Generic netlink */
+#define THINVM_GENL_NAME "thinvm"
+#define THINVM_GENL_VERSION 1
+#define THINVM_GENL_MCGRP_EVENTS "events"
+
+enum thinvm_cmd {
+	THINVM_CMD_UNSPEC,
+	THINVM_CMD_GET_CAPS,
+	THINVM_CMD_GET_POLICY,
+	THINVM_CMD_SET_POLICY,
+	THINVM_CMD_GET_VM,
+	THINVM_CMD_SET_VM_POLICY,
+	THINVM_CMD_GET_CPU,
+	/* events */
+	THINVM_CMD_VM_CREATED,
+	THINVM_CMD_VM_DESTROYED,
+	THINVM_CMD_CPU_ADMITTED,
+	THINVM_CMD_CPU_REFUSED,
+	THINVM_CMD_CPU_QUARANTINED,
+	THINVM_CMD_CPU_OFFLINE,
+	THINVM_CMD_POLICY_APPLIED,
+	THINVM_CMD_HYPERCALL_REFUSED,
+	__THINVM_CMD_MAX,
+};
+#define THINVM_CMD_MAX (__THINVM_CMD_MAX - 1)
+
+/* Top level. */
+enum thinvm_attr {
+	THINVM_A_UNSPEC,
+	THINVM_A_PAD,
+	THINVM_A_CAPS,		/* nest: THINVM_A_CAPS_* */
+	THINVM_A_POLICY,	/* nest: THINVM_A_POLICY_* */
+	THINVM_A_VM,		/* nest: THINVM_A_VM_* */
+	THINVM_A_CPU,		/* nest: THINVM_A_CPU_* */
+	THINVM_A_HYPERCALL,	/* nest: THINVM_A_HYPERCALL_* */
+	THINVM_A_FLAGS,		/* u32: THINVM_SET_F_* */
+	__THINVM_A_MAX,
+};
+#define THINVM_A_MAX (__THINVM_A_MAX - 1)
+
+/* THINVM_A_FLAGS */
+#define THINVM_SET_F_DRY_RUN	(1U << 0)	/* check, reply, change nothing */
+#define THINVM_SET_F_ALL	THINVM_SET_F_DRY_RUN
+
+enum thinvm_caps_attr {
+	THINVM_A_CAPS_UNSPEC,
+	THINVM_A_CAPS_PAD,
+	THINVM_A_CAPS_VENDOR,		/* string: "svm" or "vmx" */
+	THINVM_A_CAPS_HC_SUPPORTED,	/* u64: hypercalls that can exit */
+	THINVM_A_CAPS_HOTPLUG_MODES,	/* u32: bit N for enum thinvm_hotplug_mode N */
+	THINVM_A_CAPS_MAX_VCPUS,	/* u32: per VM */
+	THINVM_A_CAPS_POSSIBLE_CPUS,	/* u32: how many CPU ids exist */
+	__THINVM_A_CAPS_MAX,
+};
+#define THINVM_A_CAPS_MAX (__THINVM_A_CAPS_MAX - 1)
+
+enum thinvm_hotplug_mode {
+	/* An incompatible CPU never comes online (as KVM since 6.12). */
+	THINVM_HOTPLUG_REJECT,
+	/*
+	 * Refused only while VMs exist; with none it comes online and VM
+	 * creation fails with EBUSY until it goes offline again.
+	 */
+	THINVM_HOTPLUG_REJECT_WHILE_RUNNING,
+	__THINVM_HOTPLUG_MODE_COUNT,
+};
+
+enum thinvm_policy_attr {
+	THINVM_A_POLICY_UNSPEC,
+	THINVM_A_POLICY_PAD,
+	THINVM_A_POLICY_GENERATION,	/* u64 */
+	THINVM_A_POLICY_HC_CEILING,	/* u64: the most any VM may let exit */
+	THINVM_A_POLICY_HC_DEFAULT,	/* u64: what a new VM lets exit */
+	THINVM_A_POLICY_HOTPLUG_MODE,	/* u32: enum thinvm_hotplug_mode */
+	__THINVM_A_POLICY_MAX,
+};
+#define THINVM_A_POLICY_MAX (__THINVM_A_POLICY_MAX - 1)
+
+enum thinvm_vm_attr {
+	THINVM_A_VM_UNSPEC,
+	THINVM_A_VM_PAD,
+	THINVM_A_VM_ID,			/* u32 */
+	THINVM_A_VM_PID,		/* u32: the creator's, in the initial pid namespace */
+	THINVM_A_VM_NAME,		/* string, < THINVM_VM_NAME_MAX */
+	THINVM_A_VM_VCPUS,		/* u32 */
+	THINVM_A_VM_POLICY_GENERATION,	/* u64 */
+	THINVM_A_VM_HC_EXIT_MASK,	/* u64: what may exit (within the ceiling) */
+	THINVM_A_VM_HC_REQUESTED,	/* u64: what the VMM asked with KVM_ENABLE_CAP */
+	__THINVM_A_VM_MAX,
+};
+#define THINVM_A_VM_MAX (__THINVM_A_VM_MAX - 1)
+
+enum thinvm_cpu_state {
+	THINVM_CPU_UNCHECKED,	/* offline since the module loaded */
+	THINVM_CPU_ADMITTED,	/* online and compatible */
+	THINVM_CPU_QUARANTINED,	/* online, incompatible: VM creation blocked */
+	THINVM_CPU_REFUSED,	/* its last attempt to come online was refused */
+	THINVM_CPU_OFFLINE,	/* went offline after being online */
+	__THINVM_CPU_STATE_COUNT,
+};
+
+enum thinvm_cpu_attr {
+	THINVM_A_CPU_UNSPEC,
+	THINVM_A_CPU_ID,		/* u32 */
+	THINVM_A_CPU_ONLINE,		/* u8: 0 or 1 */
+	THINVM_A_CPU_STATE,		/* u32: enum thinvm_cpu_state */
+	THINVM_A_CPU_REASON,		/* string */
+	THINVM_A_CPU_VIRT_ON,		/* u8: thinvm has virtualization on there */
+	__THINVM_A_CPU_MAX,
+};
+#define THINVM_A_CPU_MAX (__THINVM_A_CPU_MAX - 1)
+
+enum thinvm_hypercall_attr {
+	THINVM_A_HYPERCALL_UNSPEC,
+	THINVM_A_HYPERCALL_PAD,
+	THINVM_A_HYPERCALL_NR,		/* u64 */
+	THINVM_A_HYPERCALL_SUPPRESSED,	/* u32 */
+	__THINVM_A_HYPERCALL_MAX,
+};
+#define THINVM_A_HYPERCALL_MAX (__THINVM_A_HYPERCALL_MAX - 1)
 
 #endif

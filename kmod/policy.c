@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The host policy in force. The daemon replaces it over netlink, a push at
+ * a time (genl.c); policy_rules.c checks and merges. Readers on hot paths
+ * (the hypercall, VM creation, the hotplug callback) take single fields
+ * with READ_ONCE: each field is meaningful alone, and a change reaches a
+ * running VM at its next hypercall.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mutex.h>
+
+#include "policy_rules.h"
+#include "thinvm.h"
+
+static DEFINE_MUTEX(policy_lock);
+static struct thinvm_host_policy policy;
+
+static const char *const hotplug_mode_names[] = {
+	[THINVM_HOTPLUG_REJECT] = "reject",
+	[THINVM_HOTPLUG_REJECT_WHILE_RUNNING] = "reject-while-running",
+};
+static_assert(ARRAY_SIZE(hotplug_mode_names) == __THINVM_HOTPLUG_MODE_COUNT);
+
+const char *thinvm_hotplug_mode_name(u32 mode)
+{
+	return mode < ARRAY_SIZE(hotplug_mode_names) ?
+	       hotplug_mode_names[mode] : "unknown";
+}
+
+void thinvm_policy_init(void)
+{
+	thinvm_policy_defaults(&policy);
+}
+
+void thinvm_policy_get(struct thinvm_host_policy *p)
+{
+	mutex_lock(&policy_lock);
+	*p = policy;
+	mutex_unlock(&policy_lock);
+}
+
+int thinvm_policy_set(const struct thinvm_host_policy *change,
+		      unsigned int fields, bool dry_run,
+		      struct thinvm_host_policy *result, const char **why)
+{
+	struct thinvm_host_policy next;
+	int r;
+
+	mutex_lock(&policy_lock);
+	r = thinvm_policy_merge(&policy, change, fields, &next, why);
+	if (r || dry_run)
+		goto out;
+	WRITE_ONCE(policy.hc_ceiling, next.hc_ceiling);
+	WRITE_ONCE(policy.hc_default, next.hc_default);
+	WRITE_ONCE(policy.hotplug_mode, next.hotplug_mode);
+	policy.generation = next.generation;
+	pr_info("policy generation %llu applied: hypercall ceiling %#llx, default %#llx, hotplug %s\n",
+		next.generation, next.hc_ceiling, next.hc_default,
+		thinvm_hotplug_mode_name(next.hotplug_mode));
+out:
+	mutex_unlock(&policy_lock);
+	if (!r)
+		*result = next;
+	return r;
+}
+
+u64 thinvm_policy_hc_ceiling(void)
+{
+	return READ_ONCE(policy.hc_ceiling);
+}
+
+u64 thinvm_policy_hc_default(void)
+{
+	return READ_ONCE(policy.hc_default);
+}
+
+u32 thinvm_policy_hotplug_mode(void)
+{
+	return READ_ONCE(policy.hotplug_mode);
+}
