@@ -23,6 +23,11 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -Wformat=2
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude/uapi -Iinclude -Ilib
+# libnl for lib/thinvm_nl.c, so for everything that links lib/*.o. Resolved
+# when used, like KVER, after scripts/deps.sh has installed it.
+NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
+NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
+CFLAGS += $(NL_CFLAGS)
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -68,16 +73,16 @@ $(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@mkdir -p $(BUILD)/deps
 	$(CC) $(CFLAGS) -Itests/vm/lib -MMD -MP -MF $(BUILD)/deps/$(notdir $@).d \
-		-o $@ $< $(VMTEST_LIB) $(LIB_OBJS)
+		-o $@ $< $(VMTEST_LIB) $(LIB_OBJS) $(NL_LIBS)
 
 $(VMCTL): $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS)
 
 # Everything but main() of vmctl is unit-tested.
 $(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Ikmod -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
-		$(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) -lcriterion
+		$(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) -lcriterion $(NL_LIBS)
 
 unit: deps $(UNIT_BIN)
 	$(UNIT_BIN)

@@ -176,7 +176,6 @@ int thinvm_admission_blocking_cpu(void)
 	unsigned int cpu;
 	int r = -1;
 
-	lockdep_assert_cpus_held();
 	mutex_lock(&admission_lock);
 	for_each_online_cpu(cpu) {
 		if (cpus[cpu].state == THINVM_CPU_QUARANTINED) {

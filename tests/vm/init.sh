@@ -60,6 +60,22 @@ else
 	report FAIL module-reload "unload or reload failed"
 fi
 
+# Load-time admission: a CPU unlike the others (made so by the test-only
+# parameter) keeps the module from loading, and the log names CPU and field.
+last=$(($(nproc) - 1))
+echo "+ insmod thinvm.ko fault_incompatible_cpus=$last"
+rmmod thinvm
+if insmod /lib/thinvm/thinvm.ko fault_incompatible_cpus=$last 2>/dev/null; then
+	report FAIL load-refuses-incompatible-cpu "loaded with CPU$last incompatible"
+	rmmod thinvm
+elif ! dmesg | grep -q "thinvm: CPU$last: .* is .* here, .* on CPU0 (fault injected).*not loading"; then
+	report FAIL load-refuses-incompatible-cpu "no log line naming CPU$last and the field"
+else
+	dmesg | grep "thinvm: CPU$last: " | tail -n1
+	report PASS load-refuses-incompatible-cpu
+fi
+insmod /lib/thinvm/thinvm.ko || report FAIL module-reload "could not load again"
+
 bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|RIP:' | head -n1)
 if [ -z "$bad" ]; then
 	report PASS kernel-log-clean

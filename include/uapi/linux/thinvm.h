@@ -73,11 +73,13 @@
  *	resumes where it stopped when a message fills up; VMs created or
  *	destroyed meanwhile set NLM_F_DUMP_INTR on the messages after.
  * THINVM_CMD_SET_VM_POLICY (do)
- *	request: THINVM_A_VM { ID, HC_EXIT_MASK, optionally GENERATION },
- *	         THINVM_A_FLAGS (optional)
+ *	request: THINVM_A_VM { ID, HC_EXIT_MASK, optionally
+ *	         POLICY_GENERATION }, THINVM_A_FLAGS (optional)
  *	HC_EXIT_MASK must lie within HC_SUPPORTED (EINVAL) and within the
- *	host's HC_CEILING (EPERM). A running VM sees it at its next
- *	hypercall. reply: THINVM_A_VM, as GET_VM
+ *	host's HC_CEILING (EPERM); it replaces what the VMM enabled. A
+ *	running VM sees it at its next hypercall. POLICY_GENERATION follows
+ *	the host's rule, per VM (each VM starts at 0). reply: THINVM_A_VM, as
+ *	GET_VM
  * THINVM_CMD_GET_CPU (do: THINVM_A_CPU { ID }; or dump: every possible CPU)
  *	reply: THINVM_A_CPU { ID, ONLINE, STATE, REASON (if incompatible),
  *	       VIRT_ON }
