@@ -325,6 +325,31 @@ const char *vt_sibling(const char *name)
 	return path;
 }
 
+int vt_set_cpu_online(unsigned int cpu, bool online)
+{
+	char path[64];
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online", cpu);
+	fd = open(path, O_WRONLY);
+	TEST_ASSERT(fd >= 0, "open %s", path);
+	if (write(fd, online ? "1" : "0", 1) != 1)
+		r = errno;
+	close(fd);
+	return r;
+}
+
+void vt_require_hotplug_cpu(unsigned int cpu)
+{
+	struct cpuset online = vt_online_cpus();
+	char path[64];
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/online", cpu);
+	TEST_REQUIRE(cpuset_has(&online, cpu) && access(path, W_OK) == 0,
+		     "needs CPU %u online and able to go offline (lane has %u CPUs)",
+		     cpu, cpuset_count(&online));
+}
+
 bool vt_kernel_log_has(const char *needle)
 {
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);

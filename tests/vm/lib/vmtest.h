@@ -116,6 +116,15 @@ bool vt_kvm_phase(void);
 void vt_save_outcome(const char *name, const void *outcome, size_t size);
 void vt_load_outcome(const char *name, void *outcome, size_t size);
 
+/*
+ * Write @online to CPU @cpu's online file: 0, or the errno of the write
+ * (EIO when thinvm refuses the CPU). Fails the test if the file is missing.
+ */
+int vt_set_cpu_online(unsigned int cpu, bool online);
+
+/* A second CPU that can go offline, or skip the test. */
+void vt_require_hotplug_cpu(unsigned int cpu);
+
 /* Whether the kernel log contains @needle (reads the whole ring buffer). */
 bool vt_kernel_log_has(const char *needle);
 
