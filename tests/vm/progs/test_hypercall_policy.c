@@ -6,8 +6,9 @@
  * exit KVM_HC_MAP_GPA_RANGE is -KVM_ENOSYS; with it the VMM sees
  * KVM_EXIT_HYPERCALL with RIP still on VMMCALL, and its answer lands in
  * RAX on the next KVM_RUN (truncated in 32-bit code, where the arguments
- * are too); bad arguments are -KVM_EINVAL; with PV CPUID enforced and the
- * feature bit offered, it still exits.
+ * are too); bad arguments are -KVM_EINVAL; at CPL 3 it is -KVM_EPERM and
+ * does not exit; with PV CPUID enforced and the feature bit offered, it
+ * still exits.
  *
  * On thinvm only (what KVM does not have): PV enforcement without the
  * bit refuses it; the host ceiling makes KVM_ENABLE_CAP fail with EPERM
@@ -72,9 +73,16 @@ asm(".pushsection .rodata\n"
     "	out %eax, $0x10\n"
     "	hlt\n"
     "hp_prot_end:\n"
+    /* Any CPL may write memory: the answer leaves by MMIO past the RAM. */
+    ".globl hp_prot3, hp_prot3_end\n"
+    "hp_prot3:\n"
+    "	vmmcall\n"
+    "	mov %eax, 0x20000\n"
+    "hp_prot3_end:\n"
     ".code64\n"
     ".popsection\n");
-extern const char hp_guest[], hp_call[], hp_spin[], hp_guest_end[], hp_prot[], hp_prot_end[];
+extern const char hp_guest[], hp_call[], hp_spin[], hp_guest_end[], hp_prot[], hp_prot_end[],
+	hp_prot3[], hp_prot3_end[];
 
 /* No padding: outcomes are compared with memcmp. */
 struct call {
@@ -91,6 +99,8 @@ struct outcome {
 	struct call not_enabled, enabled, bad[3], enforced_with_bit;
 	unsigned int prot_exit, prot_longmode, prot_result, pad;
 	unsigned long long prot_args[3];
+	/* The same call at CPL 3, exit enabled: no exit, -KVM_EPERM. */
+	unsigned int cpl3_exit, cpl3_result;
 };
 
 static void new_vm(struct vt_vm *v, const char *dev)
@@ -151,13 +161,24 @@ static void set_kvm_pv_cpuid(struct vt_vm *v, unsigned int features)
 	TEST_ASSERT(!ioctl(v->vcpu, KVM_ENABLE_CAP, &enforce), "%s: ENFORCE_PV", v->dev);
 }
 
-static void prot_run(const char *dev, struct outcome *o)
+static void prot_run(const char *dev, struct outcome *o, int cpl)
 {
+	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct vt_vm v;
 
-	vt_vm_create(&v, dev, MEM_SIZE, hp_prot, hp_prot_end - hp_prot, VT_PROT32);
+	if (cpl)
+		vt_vm_create(&v, dev, MEM_SIZE, hp_prot3, hp_prot3_end - hp_prot3, VT_PROT32);
+	else
+		vt_vm_create(&v, dev, MEM_SIZE, hp_prot, hp_prot_end - hp_prot, VT_PROT32);
 	TEST_ASSERT(!enable_exit(&v, MAP_BIT, 0), "enable");
+	if (cpl) {
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
+		sregs.cs.dpl = sregs.ss.dpl = sregs.ds.dpl = sregs.es.dpl = 3;
+		sregs.cs.selector |= 3;
+		sregs.ss.selector |= 3;
+		TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_SREGS, &sregs), "SET_SREGS");
+	}
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &regs), "GET_REGS");
 	regs.rax = 0xffffffff00000000ULL | MAP;	/* only the low half counts */
 	regs.rbx = 0x1234500003000ULL;
@@ -165,6 +186,13 @@ static void prot_run(const char *dev, struct outcome *o)
 	regs.rdx = 0xabcdef00000001ULL;
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_REGS, &regs), "SET_REGS");
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0), "KVM_RUN");
+	if (cpl) {
+		o->cpl3_exit = v.run->exit_reason;
+		if (o->cpl3_exit == KVM_EXIT_MMIO)
+			memcpy(&o->cpl3_result, v.run->mmio.data, 4);
+		vt_vm_destroy(&v);
+		return;
+	}
 	o->prot_exit = v.run->exit_reason;
 	if (o->prot_exit == KVM_EXIT_HYPERCALL) {
 		memcpy(o->prot_args, v.run->hypercall.args, sizeof(o->prot_args));
@@ -199,7 +227,8 @@ static void scenario(const char *dev, struct outcome *o)
 	set_kvm_pv_cpuid(&v, 1u << 16);	/* KVM_FEATURE_HC_MAP_GPA_RANGE */
 	o->enforced_with_bit = call(&v, MAP, 0x3000, 2, 0, 0);
 	vt_vm_destroy(&v);
-	prot_run(dev, o);
+	prot_run(dev, o, 0);
+	prot_run(dev, o, 3);
 }
 
 static void check_thinvm(const struct outcome *o)
@@ -230,6 +259,8 @@ static void check_thinvm(const struct outcome *o)
 		    "32-bit: exit %u longmode %u args %#llx %#llx %#llx result %#x",
 		    o->prot_exit, o->prot_longmode, o->prot_args[0], o->prot_args[1],
 		    o->prot_args[2], o->prot_result);
+	TEST_ASSERT(o->cpl3_exit == KVM_EXIT_MMIO && o->cpl3_result == (unsigned int)-1,
+		    "CPL 3, exit enabled: exit %u, result %#x", o->cpl3_exit, o->cpl3_result);
 }
 
 /* thinvm only */
