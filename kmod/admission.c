@@ -214,8 +214,11 @@ int thinvm_admission_inject_set(const char *cpulist)
 	for_each_possible_cpu(cpu)
 		assign_bit(cpu, cpumask_bits(&fault_cpus),
 			   cpumask_test_cpu(cpu, mask));
-	pr_warn("TEST ONLY: treating CPUs %*pbl as incompatible\n",
-		cpumask_pr_args(&fault_cpus));
+	if (cpumask_empty(&fault_cpus))
+		pr_info("fault injection off: no CPU treated as incompatible\n");
+	else
+		pr_warn("TEST ONLY: treating CPUs %*pbl as incompatible\n",
+			cpumask_pr_args(&fault_cpus));
 out:
 	free_cpumask_var(mask);
 	return r;

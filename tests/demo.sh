@@ -42,4 +42,10 @@ else
 	echo "  - Closing it should have turned it off everywhere, but: thinvm and hardware say $off."
 	exit 1
 fi
+if echo "$res" | grep -qx 'DEMO refused cpu1'; then
+	echo "  - With CPU1 marked incompatible, bringing it online was refused, and a netlink listener saw it."
+else
+	echo "  - CPU1, marked incompatible, should have been refused with an event; it was not."
+	exit 1
+fi
 echo "Full console log: $out/console.log"

@@ -24,5 +24,25 @@ run kill "$(cat /tmp/vm.pid)"
 while [ "$(cat /sys/kernel/thinvm/vms)" != 0 ]; do :; done
 run vmctl --json status
 echo "DEMO off [$(cat /sys/kernel/thinvm/enabled_cpus)] hw [$(cat /sys/kernel/debug/thinvm/hw_enabled_cpus)]" >&3
+
+say "The policy channel: the generic-netlink family thinvm (the daemon's, later)"
+run thinvm_nl caps
+run thinvm_nl policy
+run thinvm_nl set-policy default=map_gpa_range
+run thinvm_nl listen --count 3 --timeout 20 --ready-file /tmp/listening >/tmp/events &
+while [ ! -e /tmp/listening ]; do :; done
+
+say "CPU hotplug admission: CPU1 made incompatible (test-only knob), then onlined"
+run sh -c 'echo 0 > /sys/devices/system/cpu/cpu1/online'
+run sh -c 'echo 1 > /sys/kernel/debug/thinvm/fault_incompatible_cpus'
+run sh -c 'echo 1 > /sys/devices/system/cpu/cpu1/online' && echo "(unexpected: it came online)"
+run cat /sys/kernel/thinvm/cpus/cpu1/reason
+run sh -c 'echo > /sys/kernel/debug/thinvm/fault_incompatible_cpus'
+run sh -c 'echo 1 > /sys/devices/system/cpu/cpu1/online'
+run thinvm_nl cpus
+wait
+echo "events seen by a listener:"
+cat /tmp/events
+grep -q 'event=cpu-refused cpu=1' /tmp/events && echo "DEMO refused cpu1" >&3
 echo "=== demo end"
 echo "END demo" >&3

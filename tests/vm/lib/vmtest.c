@@ -325,6 +325,17 @@ const char *vt_sibling(const char *name)
 	return path;
 }
 
+void vt_set_cpl3(struct vt_vm *vm)
+{
+	struct kvm_sregs sregs;
+
+	TEST_ASSERT(!ioctl(vm->vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
+	sregs.cs.dpl = sregs.ss.dpl = sregs.ds.dpl = sregs.es.dpl = 3;
+	sregs.cs.selector |= 3;
+	sregs.ss.selector |= 3;
+	TEST_ASSERT(!ioctl(vm->vcpu, KVM_SET_SREGS, &sregs), "SET_SREGS");
+}
+
 int vt_set_cpu_online(unsigned int cpu, bool online)
 {
 	char path[64];

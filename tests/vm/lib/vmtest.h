@@ -94,6 +94,9 @@ void vt_vm_create(struct vt_vm *vm, const char *dev, size_t mem_size,
 		  const void *code, size_t len, enum vt_mode mode);
 void vt_vm_destroy(struct vt_vm *vm);
 
+/* Protected mode: make the vCPU run at CPL 3 (CS, SS, DS, ES at DPL 3). */
+void vt_set_cpl3(struct vt_vm *vm);
+
 /* Skip the test when thinvm's backend on this lane cannot run vCPUs yet. */
 void vt_require_vcpus(void);
 

@@ -97,18 +97,12 @@ static void long_guest_run(const char *dev, struct outcome *o, bool thinvm)
 
 static void prot_guest_run(const char *dev, unsigned int c, struct outcome *o)
 {
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct vt_vm v;
 
 	vt_vm_create(&v, dev, MEM_SIZE, prot_guest, prot_guest_end - prot_guest, VT_PROT32);
-	if (prot_cases[c].cpl) {
-		TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
-		sregs.cs.dpl = sregs.ss.dpl = sregs.ds.dpl = sregs.es.dpl = 3;
-		sregs.cs.selector |= 3;
-		sregs.ss.selector |= 3;
-		TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_SREGS, &sregs), "SET_SREGS");
-	}
+	if (prot_cases[c].cpl)
+		vt_set_cpl3(&v);
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &regs), "GET_REGS");
 	regs.rax = prot_cases[c].rax;
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_REGS, &regs), "SET_REGS");

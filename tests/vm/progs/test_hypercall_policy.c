@@ -163,7 +163,6 @@ static void set_kvm_pv_cpuid(struct vt_vm *v, unsigned int features)
 
 static void prot_run(const char *dev, struct outcome *o, int cpl)
 {
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct vt_vm v;
 
@@ -172,13 +171,8 @@ static void prot_run(const char *dev, struct outcome *o, int cpl)
 	else
 		vt_vm_create(&v, dev, MEM_SIZE, hp_prot, hp_prot_end - hp_prot, VT_PROT32);
 	TEST_ASSERT(!enable_exit(&v, MAP_BIT, 0), "enable");
-	if (cpl) {
-		TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_SREGS, &sregs), "GET_SREGS");
-		sregs.cs.dpl = sregs.ss.dpl = sregs.ds.dpl = sregs.es.dpl = 3;
-		sregs.cs.selector |= 3;
-		sregs.ss.selector |= 3;
-		TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_SREGS, &sregs), "SET_SREGS");
-	}
+	if (cpl)
+		vt_set_cpl3(&v);
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_REGS, &regs), "GET_REGS");
 	regs.rax = 0xffffffff00000000ULL | MAP;	/* only the low half counts */
 	regs.rbx = 0x1234500003000ULL;
