@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * CPU hotplug admission (design.md, behaviour 2). At load the backend's
- * capability snapshot of the loading CPU becomes the golden one, and every
- * online CPU must match it, else the module does not load. virt.c's ONLINE
+ * capability snapshot of the first online CPU becomes the golden one, and
+ * every online CPU must match it, else the module does not load. VMX
+ * compares the raw capability MSRs, not the VMCS configuration computed
+ * from them: stricter (a CPU differing in a bit thinvm ignores is refused
+ * too), and the same on every CPU by construction. virt.c's ONLINE
  * callback checks each CPU that comes online the same way and decides with
  * admission_rules.c; this file keeps each CPU's state and reason for sysfs
  * and netlink.
@@ -11,7 +14,9 @@
  * so the CPUs in fault_cpus have a bit of their last snapshot field flipped
  * and so differ from the golden snapshot. Set by the root-only debugfs
  * file fault_incompatible_cpus, or at load by the module parameter of the
- * same name; empty (off) by default.
+ * same name; empty (off) by default. Setting it taints the kernel
+ * (TAINT_TEST). It affects the next check of each CPU: CPUs already online
+ * are not checked again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -76,14 +81,14 @@ bool thinvm_admission_check_this_cpu(char *why, size_t size)
 	return false;
 }
 
-struct check {
+struct cpu_check {
 	bool ok;
 	char why[THINVM_REASON_MAX];
 };
 
 static void check_fn(void *arg)
 {
-	struct check *c = arg;
+	struct cpu_check *c = arg;
 
 	c->ok = thinvm_admission_check_this_cpu(c->why, sizeof(c->why));
 }
@@ -97,7 +102,7 @@ static void take_golden(void *unused)
 /* Load time: the golden snapshot, and every online CPU must match it. */
 static int check_online_cpus(void)
 {
-	struct check c;
+	struct cpu_check c;
 	unsigned int cpu;
 	int r = 0;
 
@@ -108,10 +113,10 @@ static int check_online_cpus(void)
 		smp_call_function_single(cpu, check_fn, &c, 1);
 		if (c.ok)
 			continue;
-		pr_err("CPU%u: %s; thinvm needs every CPU to have %s, as CPU%u does; not loading\n",
+		pr_err("CPU%u: %s; thinvm needs every CPU to have %s, all alike; not loading\n",
 		       cpu, c.why, thinvm_backend == &thinvm_svm ?
 		       "SVM with nested paging" :
-		       "VMX with EPT and unrestricted guest", golden_cpu);
+		       "VMX with EPT and unrestricted guest");
 		r = -EOPNOTSUPP;
 	}
 	cpus_read_unlock();
@@ -134,6 +139,7 @@ int thinvm_admission_init(void)
 		}
 		pr_warn("TEST ONLY: treating CPUs %*pbl as incompatible\n",
 			cpumask_pr_args(&fault_cpus));
+		add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
 	}
 	r = check_online_cpus();
 	if (r)
@@ -216,9 +222,11 @@ int thinvm_admission_inject_set(const char *cpulist)
 			   cpumask_test_cpu(cpu, mask));
 	if (cpumask_empty(&fault_cpus))
 		pr_info("fault injection off: no CPU treated as incompatible\n");
-	else
+	else {
 		pr_warn("TEST ONLY: treating CPUs %*pbl as incompatible\n",
 			cpumask_pr_args(&fault_cpus));
+		add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
+	}
 out:
 	free_cpumask_var(mask);
 	return r;

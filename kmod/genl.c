@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
-#include <linux/ratelimit.h>
 #include <net/genetlink.h>
 
 #include "hypercall_rules.h"
@@ -124,7 +123,7 @@ static int put_vm(struct sk_buff *skb, const struct thinvm_vm_info *vm)
 	    nla_put_u32(skb, THINVM_A_VM_VCPUS, vm->vcpus) ||
 	    nla_put_u64_64bit(skb, THINVM_A_VM_POLICY_GENERATION,
 			      vm->policy_generation, THINVM_A_VM_PAD) ||
-	    nla_put_u64_64bit(skb, THINVM_A_VM_HC_EXIT_MASK, vm->hc_exit_mask,
+	    nla_put_u64_64bit(skb, THINVM_A_VM_HC_EXIT_MASK, vm->hc_allowed,
 			      THINVM_A_VM_PAD) ||
 	    nla_put_u64_64bit(skb, THINVM_A_VM_HC_REQUESTED, vm->hc_requested,
 			      THINVM_A_VM_PAD))
@@ -155,7 +154,7 @@ static int fill_cpu(struct sk_buff *skb, unsigned int cpu)
 static int reply(struct genl_info *info, u8 cmd,
 		 int (*put)(struct sk_buff *, const void *), const void *obj)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	struct sk_buff *skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	void *hdr;
 
 	if (!skb)
@@ -273,8 +272,6 @@ static int set_policy_doit(struct sk_buff *skb, struct genl_info *info)
 		set_error(info, why);
 		return r;
 	}
-	if (!dry_run(info))
-		thinvm_genl_policy_event(&result);
 	return reply(info, THINVM_CMD_SET_POLICY, put_policy_obj, &result);
 }
 
@@ -283,7 +280,6 @@ static int get_vm_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[THINVM_A_VM_MAX + 1];
 	struct thinvm_vm_info vm_info;
 	struct thinvm_vm *vm;
-	unsigned long id;
 	int r;
 
 	r = parse_nest(info, THINVM_A_VM, tb, THINVM_A_VM_MAX, vm_id_fields);
@@ -294,13 +290,10 @@ static int get_vm_doit(struct sk_buff *skb, struct genl_info *info)
 				     THINVM_A_VM_ID);
 		return -EINVAL;
 	}
-	id = nla_get_u32(tb[THINVM_A_VM_ID]);
 	thinvm_vms_lock();
-	vm = thinvm_vm_next(&id);
-	if (vm && vm->id == nla_get_u32(tb[THINVM_A_VM_ID]))
+	vm = thinvm_vm_lookup(nla_get_u32(tb[THINVM_A_VM_ID]));
+	if (vm)
 		thinvm_vm_describe(vm, &vm_info);
-	else
-		vm = NULL;
 	thinvm_vms_unlock();
 	if (!vm) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[THINVM_A_VM_ID],
@@ -318,6 +311,10 @@ static int get_vm_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	struct thinvm_vm *vm;
 	void *hdr;
 
+	if (genl_dumpit_info(cb)->attrs[THINVM_A_VM]) {
+		NL_SET_ERR_MSG(cb->extack, "a dump of VMs takes no VM");
+		return -EINVAL;
+	}
 	thinvm_vms_lock();
 	/* + 1: the core reads a sequence of 0 as "not tracked". */
 	cb->seq = thinvm_vms_seq() + 1;
@@ -367,8 +364,6 @@ static int set_vm_policy_doit(struct sk_buff *skb, struct genl_info *info)
 		set_error(info, why);
 		return r;
 	}
-	if (!dry_run(info))
-		thinvm_genl_vm_policy_event(&vm_info);
 	return reply(info, THINVM_CMD_SET_VM_POLICY, put_vm_obj, &vm_info);
 }
 
@@ -400,6 +395,10 @@ static int get_cpu_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned int cpu;
 	void *hdr;
 
+	if (genl_dumpit_info(cb)->attrs[THINVM_A_CPU]) {
+		NL_SET_ERR_MSG(cb->extack, "a dump of CPUs takes no CPU");
+		return -EINVAL;
+	}
 	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
 		if (!cpu_possible(cpu))
 			continue;
@@ -491,7 +490,7 @@ static void send_event(u8 cmd, int (*put)(struct sk_buff *, const void *),
 
 	if (!have_listeners())
 		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!skb)
 		return;
 	hdr = put_header(skb, 0, 0, 0, cmd);
@@ -565,13 +564,6 @@ void thinvm_genl_vm_policy_event(const struct thinvm_vm_info *info)
 	send_event(THINVM_CMD_POLICY_APPLIED, put_vm_obj, info);
 }
 
-/*
- * A guest can call a refused hypercall in a loop: a few events a second at
- * most, each saying how many were left out before it.
- */
-static DEFINE_RATELIMIT_STATE(hc_refused_rs, HZ, 5);
-static atomic_t hc_refused_suppressed = ATOMIC_INIT(0);
-
 struct hc_event {
 	u32 vm_id;
 	u64 nr;
@@ -597,24 +589,26 @@ static int put_hc_event(struct sk_buff *skb, const void *obj)
 	return 0;
 }
 
-void thinvm_genl_hypercall_refused(u32 vm_id, u64 nr)
+/*
+ * A guest can call a refused hypercall in a loop: a few events a second at
+ * most per VM, each saying how many of that VM's were left out before it.
+ */
+void thinvm_genl_hypercall_refused(struct thinvm_vm *vm, u64 nr)
 {
-	struct hc_event e = { .vm_id = vm_id, .nr = nr };
+	struct hc_event e = { .vm_id = vm->id, .nr = nr };
 
 	if (!have_listeners())
 		return;
-	if (!__ratelimit(&hc_refused_rs)) {
-		atomic_inc(&hc_refused_suppressed);
+	if (!__ratelimit(&vm->hc_refused_rs)) {
+		atomic_inc(&vm->hc_refused_suppressed);
 		return;
 	}
-	e.suppressed = atomic_xchg(&hc_refused_suppressed, 0);
+	e.suppressed = atomic_xchg(&vm->hc_refused_suppressed, 0);
 	send_event(THINVM_CMD_HYPERCALL_REFUSED, put_hc_event, &e);
 }
 
 int thinvm_genl_init(void)
 {
-	/* The limiter's own "callbacks suppressed" line would be noise. */
-	ratelimit_set_flags(&hc_refused_rs, RATELIMIT_MSG_ON_RELEASE);
 	return genl_register_family(&thinvm_genl_family);
 }
 

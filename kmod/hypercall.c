@@ -7,7 +7,7 @@
  *
  * Implemented: KVM_HC_VAPIC_POLL_IRQ, a no-op returning 0 as on KVM, and
  * KVM_HC_MAP_GPA_RANGE, which exits to the VMM (KVM_EXIT_HYPERCALL) when
- * the VM's exit mask, within the host ceiling, has it. The hypercalls that
+ * the VMM asked for it and policy allows it (struct thinvm_vm says how). The hypercalls that
  * need an in-kernel APIC or kvmclock (KICK_CPU, SEND_IPI, SCHED_YIELD,
  * CLOCK_PAIRING) are not, and neither is any other number: -KVM_ENOSYS.
  */
@@ -37,7 +37,8 @@ int thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
 	};
 	/* Policy set over netlink is seen here, at the next hypercall. */
 	struct thinvm_hc_policy policy = {
-		.exit_mask = READ_ONCE(vm->hc_exit_mask) &
+		.exit_mask = READ_ONCE(vm->hc_requested) &
+			     READ_ONCE(vm->hc_allowed) &
 			     thinvm_policy_hc_ceiling(),
 		.requested = READ_ONCE(vm->hc_requested),
 		.pv_enforce = vcpu->pv_enforce,
@@ -48,7 +49,7 @@ int thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
 
 	thinvm_hc_decide(&call, &policy, &out);
 	if (out.refused_by_policy)
-		thinvm_genl_hypercall_refused(vm->id, call.nr);
+		thinvm_genl_hypercall_refused(vm, call.nr);
 	if (!out.exit) {
 		vcpu->regs[THINVM_RAX] = out.ret;
 		vcpu->rip = next_rip;

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/mutex.h>
 
 #include "policy_rules.h"
@@ -45,11 +46,25 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 		      struct thinvm_host_policy *result, const char **why)
 {
 	struct thinvm_host_policy next;
-	int r;
+	int cpu, r;
 
+	/* Hotplug held off: no CPU becomes quarantined during the check. */
+	cpus_read_lock();
 	mutex_lock(&policy_lock);
 	r = thinvm_policy_merge(&policy, change, fields, &next, why);
-	if (r || dry_run)
+	if (r)
+		goto out;
+	/*
+	 * "reject" promises that no incompatible CPU is online: it cannot be
+	 * in force while one is.
+	 */
+	cpu = thinvm_admission_blocking_cpu();
+	if (next.hotplug_mode == THINVM_HOTPLUG_REJECT && cpu >= 0) {
+		*why = "a quarantined CPU is online: take it offline before switching to reject";
+		r = -EBUSY;
+		goto out;
+	}
+	if (dry_run)
 		goto out;
 	WRITE_ONCE(policy.hc_ceiling, next.hc_ceiling);
 	WRITE_ONCE(policy.hc_default, next.hc_default);
@@ -58,8 +73,11 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 	pr_info("policy generation %llu applied: hypercall ceiling %#llx, default %#llx, hotplug %s\n",
 		next.generation, next.hc_ceiling, next.hc_default,
 		thinvm_hotplug_mode_name(next.hotplug_mode));
+	/* Under the lock, so that events leave in generation order. */
+	thinvm_genl_policy_event(&next);
 out:
 	mutex_unlock(&policy_lock);
+	cpus_read_unlock();
 	if (!r)
 		*result = next;
 	return r;

@@ -10,7 +10,7 @@ void thinvm_policy_defaults(struct thinvm_host_policy *p)
 	*p = (struct thinvm_host_policy){
 		.generation = 0,
 		.hc_ceiling = THINVM_HC_EXIT_SUPPORTED,
-		.hc_default = 0,
+		.hc_default = THINVM_HC_EXIT_SUPPORTED,
 		.hotplug_mode = THINVM_HOTPLUG_REJECT,
 	};
 }

@@ -11,12 +11,12 @@
 
 struct thinvm_host_policy {
 	u64 generation;
-	u64 hc_ceiling;		/* the most any VM may let exit */
-	u64 hc_default;		/* what a new VM lets exit */
+	u64 hc_ceiling;		/* the most a VMM may ask to see exit */
+	u64 hc_default;		/* what a new VM's policy allows to exit */
 	u32 hotplug_mode;	/* enum thinvm_hotplug_mode */
 };
 
-/* As the module loads: behaves like KVM (no exit unless a VMM asks). */
+/* As the module loads: behaves like KVM (what a VMM asks for exits). */
 void thinvm_policy_defaults(struct thinvm_host_policy *p);
 
 enum {

@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/kvm.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/thinvm.h>
 #include <linux/types.h>
 #include <asm/fpu/api.h>
@@ -73,10 +74,19 @@ struct thinvm_vm {
 	struct mm_struct *mm;	/* the creator's; ioctls from others fail */
 	/* Under the registry's lock (vm.c); read locklessly where noted. */
 	char name[THINVM_VM_NAME_MAX];	/* empty until THINVM_SET_VM_NAME */
-	u64 hc_exit_mask;	/* hypercalls that exit; read at each one */
-	u64 hc_requested;	/* what the VMM asked (KVM_ENABLE_CAP) */
+	/*
+	 * A hypercall exits to the VMM only if the VMM asked for it, policy
+	 * allows it here and the host ceiling allows it: policy narrows what
+	 * the VMM asked, never widens it, so no VMM sees an exit it did not
+	 * ask for. Both read at each hypercall.
+	 */
+	u64 hc_requested;	/* KVM_ENABLE_CAP(KVM_CAP_EXIT_HYPERCALL) */
+	u64 hc_allowed;		/* policy: host default, then netlink */
 	u64 policy_generation;
-	unsigned int nr_vcpus;	/* written under lock, read by netlink */
+	/* Per VM, so that one guest's refusals do not hide another's. */
+	struct ratelimit_state hc_refused_rs;
+	atomic_t hc_refused_suppressed;
+	unsigned int nr_vcpus;	/* under the VM's lock; netlink reads it */
 	struct mutex lock;	/* memslots, the MMU, vCPU creation */
 	struct thinvm_memslot slots[THINVM_MAX_MEMSLOTS];
 	struct thinvm_vcpu *vcpus[THINVM_MAX_VCPUS];
@@ -268,7 +278,7 @@ struct thinvm_vm_info {
 	char name[THINVM_VM_NAME_MAX];
 	u32 vcpus;
 	u64 policy_generation;
-	u64 hc_exit_mask;
+	u64 hc_allowed;
 	u64 hc_requested;
 };
 void thinvm_vms_lock(void);
@@ -276,7 +286,8 @@ void thinvm_vms_unlock(void);
 unsigned int thinvm_vms_seq(void);
 struct thinvm_vm *thinvm_vm_next(unsigned long *id);
 void thinvm_vm_describe(const struct thinvm_vm *vm, struct thinvm_vm_info *info);
-int thinvm_vm_set_policy(u32 id, u64 hc_exit_mask, bool generation_given,
+struct thinvm_vm *thinvm_vm_lookup(u32 id);
+int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
 			 u64 generation, bool dry_run,
 			 struct thinvm_vm_info *info, const char **why);
 
@@ -288,7 +299,7 @@ void thinvm_genl_cpu_event(u8 cmd, unsigned int cpu, u32 state,
 			   const char *reason);
 void thinvm_genl_policy_event(const struct thinvm_host_policy *p);
 void thinvm_genl_vm_policy_event(const struct thinvm_vm_info *info);
-void thinvm_genl_hypercall_refused(u32 vm_id, u64 nr);
+void thinvm_genl_hypercall_refused(struct thinvm_vm *vm, u64 nr);
 
 /* admission.c: which CPUs may run VMs (hotplug admission). */
 #define THINVM_REASON_MAX 160

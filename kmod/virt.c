@@ -155,6 +155,8 @@ void thinvm_virt_put(void)
  * golden snapshot, the hotplug mode and whether VMs exist; a CPU admitted
  * while VMs exist gets virtualization turned on before it runs anything.
  * The CPU hotplug lock is held for writing: no VM comes or goes meanwhile.
+ * If a later hotplug step fails, the core calls virt_cpu_offline() to roll
+ * back, which records the CPU offline for a moment: harmless.
  */
 static int virt_cpu_online(unsigned int cpu)
 {

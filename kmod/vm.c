@@ -65,13 +65,19 @@ void thinvm_vm_describe(const struct thinvm_vm *vm, struct thinvm_vm_info *info)
 		.pid = vm->pid,
 		.vcpus = READ_ONCE(vm->nr_vcpus),
 		.policy_generation = vm->policy_generation,
-		.hc_exit_mask = vm->hc_exit_mask,
+		.hc_allowed = vm->hc_allowed,
 		.hc_requested = vm->hc_requested,
 	};
 	strscpy(info->name, vm->name, sizeof(info->name));
 }
 
-int thinvm_vm_set_policy(u32 id, u64 hc_exit_mask, bool generation_given,
+struct thinvm_vm *thinvm_vm_lookup(u32 id)
+{
+	lockdep_assert_held(&vms_lock);
+	return xa_load(&vms, id);
+}
+
+int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
 			 u64 generation, bool dry_run,
 			 struct thinvm_vm_info *info, const char **why)
 {
@@ -85,9 +91,9 @@ int thinvm_vm_set_policy(u32 id, u64 hc_exit_mask, bool generation_given,
 	*why = "no VM with this id";
 	if (!vm)
 		goto out;
-	r = thinvm_hc_mask_check(hc_exit_mask, thinvm_policy_hc_ceiling());
-	*why = r == -EPERM ? "hypercall exit mask is above the host ceiling" :
-			     "hypercall exit mask names hypercalls thinvm cannot exit for";
+	r = thinvm_hc_mask_check(hc_allowed, thinvm_policy_hc_ceiling());
+	*why = r == -EPERM ? "hypercall mask is above the host ceiling" :
+			     "hypercall mask names hypercalls thinvm cannot exit for";
 	if (r)
 		goto out;
 	r = thinvm_generation_next(vm->policy_generation, generation_given,
@@ -97,15 +103,17 @@ int thinvm_vm_set_policy(u32 id, u64 hc_exit_mask, bool generation_given,
 		goto out;
 	*why = NULL;
 	thinvm_vm_describe(vm, info);
-	info->hc_exit_mask = hc_exit_mask;
+	info->hc_allowed = hc_allowed;
 	info->policy_generation = next_gen;
 	if (dry_run)
 		goto out;
 	/* The vCPUs read it locklessly at their next hypercall. */
-	WRITE_ONCE(vm->hc_exit_mask, hc_exit_mask);
+	WRITE_ONCE(vm->hc_allowed, hc_allowed);
 	vm->policy_generation = next_gen;
-	pr_info("VM %u: policy generation %llu applied: hypercall exit mask %#llx\n",
-		id, next_gen, hc_exit_mask);
+	pr_info("VM %u: policy generation %llu applied: hypercalls allowed to exit %#llx\n",
+		id, next_gen, hc_allowed);
+	/* Under the lock, so that events leave in generation order. */
+	thinvm_genl_vm_policy_event(info);
 out:
 	mutex_unlock(&vms_lock);
 	return r;
@@ -231,9 +239,9 @@ long thinvm_check_extension(unsigned long cap)
 }
 
 /*
- * KVM_CAP_EXIT_HYPERCALL: which hypercalls exit to the VMM. As KVM, flags
- * must be 0 and unknown hypercalls give EINVAL; thinvm adds EPERM above the
- * host ceiling. Policy may change the mask later (thinvm_vm_set_policy).
+ * KVM_CAP_EXIT_HYPERCALL: which hypercalls the VMM wants to see. As KVM,
+ * flags must be 0 and unknown hypercalls give EINVAL; thinvm adds EPERM
+ * above the host ceiling. Policy may narrow it later (thinvm_vm_set_policy).
  */
 static int vm_enable_cap(struct thinvm_vm *vm, const struct kvm_enable_cap *cap)
 {
@@ -250,8 +258,7 @@ static int vm_enable_cap(struct thinvm_vm *vm, const struct kvm_enable_cap *cap)
 	if (r)
 		return r;
 	mutex_lock(&vms_lock);
-	vm->hc_requested = cap->args[0];
-	WRITE_ONCE(vm->hc_exit_mask, cap->args[0]);
+	WRITE_ONCE(vm->hc_requested, cap->args[0]);
 	mutex_unlock(&vms_lock);
 	return 0;
 }
@@ -330,7 +337,10 @@ int thinvm_vm_create(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	vm->pid = task_tgid_nr(current);
-	vm->hc_exit_mask = thinvm_policy_hc_default();
+	vm->hc_allowed = thinvm_policy_hc_default();
+	ratelimit_state_init(&vm->hc_refused_rs, HZ, 5);
+	/* The limiter's own "callbacks suppressed" line would be noise. */
+	ratelimit_set_flags(&vm->hc_refused_rs, RATELIMIT_MSG_ON_RELEASE);
 	r = thinvm_mmu_init(&vm->mmu, thinvm_backend->mmu_levels());
 	if (r)
 		goto err_free;

@@ -28,7 +28,7 @@ echo "DEMO off [$(cat /sys/kernel/thinvm/enabled_cpus)] hw [$(cat /sys/kernel/de
 say "The policy channel: the generic-netlink family thinvm (the daemon's, later)"
 run thinvm_nl caps
 run thinvm_nl policy
-run thinvm_nl set-policy default=map_gpa_range
+run thinvm_nl set-policy hotplug=reject
 run thinvm_nl listen --count 3 --timeout 20 --ready-file /tmp/listening >/tmp/events &
 while [ ! -e /tmp/listening ]; do :; done
 

@@ -76,8 +76,8 @@
  *	request: THINVM_A_VM { ID, HC_EXIT_MASK, optionally
  *	         POLICY_GENERATION }, THINVM_A_FLAGS (optional)
  *	HC_EXIT_MASK must lie within HC_SUPPORTED (EINVAL) and within the
- *	host's HC_CEILING (EPERM); it replaces what the VMM enabled. A
- *	running VM sees it at its next hypercall. POLICY_GENERATION follows
+ *	host's HC_CEILING (EPERM). A running VM sees it at its next
+ *	hypercall. POLICY_GENERATION follows
  *	the host's rule, per VM (each VM starts at 0). reply: THINVM_A_VM, as
  *	GET_VM
  * THINVM_CMD_GET_CPU (do: THINVM_A_CPU { ID }; or dump: every possible CPU)
@@ -97,7 +97,12 @@
  *		SUPPRESSED counts the ones left out since the last event.
  *
  * Hypercall masks have bit N set for hypercall number N (KVM_HC_*), as
- * KVM_CAP_EXIT_HYPERCALL does.
+ * KVM_CAP_EXIT_HYPERCALL does. A hypercall exits to the VMM only if all of
+ * three allow it: the VMM asked for it (KVM_ENABLE_CAP, HC_REQUESTED), the
+ * VM's policy (HC_EXIT_MASK, HC_DEFAULT when the VM was created) and the
+ * host's HC_CEILING. Policy narrows what a VMM asked, never widens it: no
+ * VMM sees an exit it did not ask for. A VMM asking above the ceiling gets
+ * EPERM from KVM_ENABLE_CAP.
  */
 #ifndef _UAPI_LINUX_THINVM_H
 #define _UAPI_LINUX_THINVM_H
@@ -213,8 +218,8 @@ enum thinvm_policy_attr {
 	THINVM_A_POLICY_UNSPEC,
 	THINVM_A_POLICY_PAD,
 	THINVM_A_POLICY_GENERATION,	/* u64 */
-	THINVM_A_POLICY_HC_CEILING,	/* u64: the most any VM may let exit */
-	THINVM_A_POLICY_HC_DEFAULT,	/* u64: what a new VM lets exit */
+	THINVM_A_POLICY_HC_CEILING,	/* u64: the most a VMM may ask to exit */
+	THINVM_A_POLICY_HC_DEFAULT,	/* u64: a new VM's HC_EXIT_MASK */
 	THINVM_A_POLICY_HOTPLUG_MODE,	/* u32: enum thinvm_hotplug_mode */
 	__THINVM_A_POLICY_MAX,
 };
@@ -228,7 +233,7 @@ enum thinvm_vm_attr {
 	THINVM_A_VM_NAME,		/* string, < THINVM_VM_NAME_MAX */
 	THINVM_A_VM_VCPUS,		/* u32 */
 	THINVM_A_VM_POLICY_GENERATION,	/* u64 */
-	THINVM_A_VM_HC_EXIT_MASK,	/* u64: what may exit (within the ceiling) */
+	THINVM_A_VM_HC_EXIT_MASK,	/* u64: what policy lets exit, if asked */
 	THINVM_A_VM_HC_REQUESTED,	/* u64: what the VMM asked with KVM_ENABLE_CAP */
 	__THINVM_A_VM_MAX,
 };

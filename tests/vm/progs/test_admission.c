@@ -39,12 +39,16 @@ static void write_file(const char *path, const char *s)
 	close(fd);
 }
 
-static void set_mode(uint32_t mode)
+static int try_set_mode(uint32_t mode)
 {
 	struct tnl_policy p = { .hotplug_mode = mode };
 
-	TEST_ASSERT(!tnl_set_policy(nl, &p, TNL_POLICY_HOTPLUG_MODE, 0, NULL),
-		    "set hotplug mode: %s", tnl_last_error(nl));
+	return tnl_set_policy(nl, &p, TNL_POLICY_HOTPLUG_MODE, 0, NULL);
+}
+
+static void set_mode(uint32_t mode)
+{
+	TEST_ASSERT(!try_set_mode(mode), "set hotplug mode: %s", tnl_last_error(nl));
 }
 
 static const char *sysfs_line(const char *name)
@@ -155,6 +159,8 @@ static void check_reject_while_running(void)
 	TEST_ASSERT(!strcmp(sysfs_line("vm_creation"), "blocked"), "vm_creation");
 	vm = try_create_vm();
 	TEST_ASSERT(vm == -EBUSY, "VM creation with CPU %d quarantined: %d", CPU, vm);
+	TEST_ASSERT(try_set_mode(THINVM_HOTPLUG_REJECT) == -EBUSY,
+		    "switching to reject with CPU %d quarantined: %s", CPU, tnl_last_error(nl));
 	TEST_ASSERT(vt_kernel_log_has("VM creation refused: CPU1 is online and incompatible"),
 		    "no log line for the refused VM");
 	TEST_ASSERT(!vt_set_cpu_online(CPU, false), "offline the quarantined CPU");

@@ -13,9 +13,9 @@
  * On thinvm only (what KVM does not have): PV enforcement without the
  * bit refuses it; the host ceiling makes KVM_ENABLE_CAP fail with EPERM
  * and keeps an enabled exit in, with a rate-limited "hypercall refused"
- * event; the default mask applies to new VMs; and a VM mask set over
- * netlink while the guest spins in hypercalls inside one KVM_RUN makes
- * the next one exit.
+ * event; the default mask applies to new VMs, and never makes an exit the
+ * VMM did not ask for; and a VM mask set over netlink while the guest
+ * spins in refused hypercalls inside one KVM_RUN makes the next one exit.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -375,12 +375,20 @@ static void check_ceiling_and_events(void)
 	TEST_ASSERT(events >= 1 && events <= 16 && suppressed > 0,
 		    "rate limit: %u events, %u suppressed", events, suppressed);
 
-	/* The default applies to VMs created after it. */
-	set_host(MAP_BIT, MAP_BIT);
+	/* The default applies to VMs created after it... */
+	set_host(MAP_BIT, 0);
 	vt_vm_destroy(&v);
 	new_vm(&v, THINVM_DEV);
+	TEST_ASSERT(!enable_exit(&v, MAP_BIT, 0), "enable within the ceiling");
 	c = call(&v, MAP, 0x1000, 1, 0, 0x77);
-	TEST_ASSERT(c.exits == 1 && c.result == 0x77, "default mask: %llu exits", c.exits);
+	TEST_ASSERT(!c.exits && c.result == KVM_ENOSYS_64, "default 0: %llu exits", c.exits);
+	vt_vm_destroy(&v);
+	/* ...and policy never makes an exit the VMM did not ask for. */
+	set_host(MAP_BIT, MAP_BIT);
+	new_vm(&v, THINVM_DEV);
+	c = call(&v, MAP, 0x1000, 1, 0, 0x77);
+	TEST_ASSERT(!c.exits && c.result == KVM_ENOSYS_64,
+		    "an exit the VMM never asked for: %llu exits", c.exits);
 	vt_vm_destroy(&v);
 
 	set_host(was.hc_ceiling, was.hc_default);
@@ -396,9 +404,13 @@ static void check_mask_while_spinning(void)
 	struct timespec deadline;
 
 	new_vm(&v, THINVM_DEV);
-	/* The VMM never asked; the mask comes from netlink alone. */
-	spin_start(&v, &s, &t);
+	TEST_ASSERT(!enable_exit(&v, MAP_BIT, 0), "enable");
+	/* Policy keeps the exit in while the guest spins, then allows it. */
 	want.id = id_of(&v);
+	want.hc_exit_mask = 0;
+	TEST_ASSERT(!tnl_set_vm_policy(nl, &want, TNL_VM_ID | TNL_VM_HC_EXIT_MASK, 0, NULL),
+		    "VM policy: %s", tnl_last_error(nl));
+	spin_start(&v, &s, &t);
 	want.hc_exit_mask = MAP_BIT;
 	before = spins(&v);
 	TEST_ASSERT(!tnl_set_vm_policy(nl, &want, TNL_VM_ID | TNL_VM_HC_EXIT_MASK, 0, NULL),
