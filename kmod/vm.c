@@ -86,7 +86,7 @@ int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
 	int r;
 
 	mutex_lock(&vms_lock);
-	vm = xa_load(&vms, id);
+	vm = thinvm_vm_lookup(id);
 	r = -ENOENT;
 	*why = "no VM with this id";
 	if (!vm)
