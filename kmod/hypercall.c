@@ -35,12 +35,12 @@ int thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
 		.cpl = cpl,
 		.long_mode = long_mode,
 	};
+	u64 requested = READ_ONCE(vm->hc_requested);
 	/* Policy set over netlink is seen here, at the next hypercall. */
 	struct thinvm_hc_policy policy = {
-		.exit_mask = READ_ONCE(vm->hc_requested) &
-			     READ_ONCE(vm->hc_allowed) &
+		.exit_mask = requested & READ_ONCE(vm->hc_allowed) &
 			     thinvm_policy_hc_ceiling(),
-		.requested = READ_ONCE(vm->hc_requested),
+		.requested = requested,
 		.pv_enforce = vcpu->pv_enforce,
 		.kvm_features = vcpu->guest.kvm_features,
 	};
@@ -49,7 +49,7 @@ int thinvm_hypercall(struct thinvm_vcpu *vcpu, unsigned int cpl,
 
 	thinvm_hc_decide(&call, &policy, &out);
 	if (out.refused_by_policy)
-		thinvm_genl_hypercall_refused(vm, call.nr);
+		thinvm_genl_hypercall_refused(vm, out.nr);
 	if (!out.exit) {
 		vcpu->regs[THINVM_RAX] = out.ret;
 		vcpu->rip = next_rip;

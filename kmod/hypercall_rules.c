@@ -43,7 +43,6 @@ static void map_gpa_range(const struct thinvm_hc_call *c,
 		return;
 	}
 	out->exit = true;
-	out->nr = THINVM_HC_MAP_GPA_RANGE;
 	out->args[0] = c->args[0];
 	out->args[1] = c->args[1];
 	out->args[2] = c->args[2];
@@ -62,6 +61,7 @@ void thinvm_hc_decide(const struct thinvm_hc_call *call,
 		for (i = 0; i < 4; i++)
 			c.args[i] = (u32)c.args[i];
 	}
+	out->nr = c.nr;
 	if (c.cpl) {
 		out->ret = -(u64)THINVM_KVM_EPERM;
 	} else {

@@ -39,7 +39,7 @@ struct thinvm_hc_policy {
 
 struct thinvm_hc_outcome {
 	bool exit;		/* KVM_EXIT_HYPERCALL with nr and args[] */
-	u64 nr;
+	u64 nr;			/* as the guest meant it (truncated) */
 	u64 args[3];		/* truncated as the guest meant them */
 	u64 ret;		/* else: RAX, truncated outside 64-bit code */
 	/* The VMM enabled this exit but the host policy keeps it in. */

@@ -107,7 +107,8 @@ Test(hypercall, outside_long_mode_only_low_halves_count)
 	cr_assert(o.exit);
 	cr_assert_eq(o.args[0], 0x2000);
 	cr_assert_eq(o.args[1], 3);
-	c.nr = 1234;
+	c.nr = 0xffffffff00001234ULL;
+	cr_assert_eq(decide(c, p).nr, 0x1234, "the number as the guest meant it");
 	cr_assert_eq(decide(c, p).ret, (uint32_t)-THINVM_KVM_ENOSYS);
 	/* In 64-bit mode the high half makes it another number. */
 	c.long_mode = true;
