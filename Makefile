@@ -28,6 +28,10 @@ CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude/uapi -Iinclude -Ilib
 NL_CFLAGS = $(shell pkg-config --cflags libnl-genl-3.0)
 NL_LIBS = $(shell pkg-config --libs libnl-genl-3.0)
 CFLAGS += $(NL_CFLAGS)
+# thinvmd's libraries (and the unit tests', which test its parts).
+DAEMON_PKGS := libsystemd libcap inih json-c
+DAEMON_CFLAGS = $(shell pkg-config --cflags $(DAEMON_PKGS))
+DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -40,6 +44,12 @@ EXAMPLES := $(EXAMPLE_SRCS:examples/%.c=$(BUILD)/vmprogs/example_%)
 CLI_SRCS := $(wildcard cli/*.c)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 VMCTL := $(BUILD)/vmctl
+DAEMON_SRCS := $(wildcard daemon/*.c)
+DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
+# The module's own checks of VM names and hypercall masks, shared.
+DAEMON_KMOD_SRCS := kmod/policy_rules.c kmod/hypercall_rules.c
+DAEMON_KMOD_OBJS := $(DAEMON_KMOD_SRCS:%.c=$(BUILD)/%.o)
+THINVMD := $(BUILD)/thinvmd
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/unit-tests
 # Decision logic shared with the module, compiled for the unit tests.
@@ -56,7 +66,7 @@ deps:
 module: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 modules
 
-userspace: deps $(VMCTL) vmprogs $(UNIT_BIN)
+userspace: deps $(VMCTL) $(THINVMD) vmprogs $(UNIT_BIN)
 
 vmprogs: $(VMPROGS) $(EXAMPLES)
 
@@ -78,11 +88,24 @@ $(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_OBJS)
 $(VMCTL): $(CLI_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS)
 
-# Everything but main() of vmctl is unit-tested.
-$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS))
+$(BUILD)/daemon/%.o: daemon/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ikmod -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
-		$(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) -lcriterion $(NL_LIBS)
+	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Ikmod -MMD -MP -c -o $@ $<
+
+$(BUILD)/kmod/%.o: kmod/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ikmod -MMD -MP -c -o $@ $<
+
+$(THINVMD): $(DAEMON_OBJS) $(DAEMON_KMOD_OBJS) $(LIB_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(DAEMON_LIBS)
+
+# Everything but main() of vmctl and thinvmd is unit-tested.
+UNIT_OBJS = $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) \
+	$(filter-out %/main.o,$(DAEMON_OBJS))
+$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(UNIT_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Ikmod -Idaemon -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
+		$(UNIT_OBJS) -lcriterion $(NL_LIBS) $(DAEMON_LIBS)
 
 unit: deps $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -116,4 +139,4 @@ clean:
 # Keep objects that only pattern rules mention (make would delete them).
 .SECONDARY:
 
--include $(shell find $(BUILD)/deps $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/deps $(BUILD)/lib $(BUILD)/cli $(BUILD)/daemon $(BUILD)/kmod $(BUILD)/tests -type f -name '*.d' 2>/dev/null)

@@ -505,6 +505,7 @@ static void send_event(u8 cmd, int (*put)(struct sk_buff *, const void *),
 
 struct vm_event {
 	u32 id, pid;
+	const char *name;	/* NULL: not sent */
 };
 
 static int put_vm_event(struct sk_buff *skb, const void *obj)
@@ -513,7 +514,8 @@ static int put_vm_event(struct sk_buff *skb, const void *obj)
 	struct nlattr *nest = nla_nest_start(skb, THINVM_A_VM);
 
 	if (!nest || nla_put_u32(skb, THINVM_A_VM_ID, e->id) ||
-	    nla_put_u32(skb, THINVM_A_VM_PID, e->pid))
+	    nla_put_u32(skb, THINVM_A_VM_PID, e->pid) ||
+	    (e->name && nla_put_string(skb, THINVM_A_VM_NAME, e->name)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -524,6 +526,13 @@ void thinvm_genl_vm_event(u8 cmd, u32 id, u32 pid)
 	struct vm_event e = { .id = id, .pid = pid };
 
 	send_event(cmd, put_vm_event, &e);
+}
+
+void thinvm_genl_vm_renamed(u32 id, u32 pid, const char *name)
+{
+	struct vm_event e = { .id = id, .pid = pid, .name = name };
+
+	send_event(THINVM_CMD_VM_RENAMED, put_vm_event, &e);
 }
 
 struct cpu_event {

@@ -295,6 +295,7 @@ int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
 int thinvm_genl_init(void);
 void thinvm_genl_exit(void);
 void thinvm_genl_vm_event(u8 cmd, u32 id, u32 pid);
+void thinvm_genl_vm_renamed(u32 id, u32 pid, const char *name);
 void thinvm_genl_cpu_event(u8 cmd, unsigned int cpu, u32 state,
 			   const char *reason);
 void thinvm_genl_policy_event(const struct thinvm_host_policy *p);

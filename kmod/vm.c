@@ -270,6 +270,8 @@ static int vm_set_name(struct thinvm_vm *vm, const struct thinvm_vm_name *n)
 	mutex_lock(&vms_lock);
 	memcpy(vm->name, n->name, sizeof(vm->name));
 	mutex_unlock(&vms_lock);
+	/* n is the caller's copy: still the name even if renamed again. */
+	thinvm_genl_vm_renamed(vm->id, vm->pid, n->name);
 	return 0;
 }
 

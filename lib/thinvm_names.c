@@ -26,6 +26,7 @@ static const char *const cmd_names[] = {
 	[THINVM_CMD_CPU_OFFLINE] = "cpu-offline",
 	[THINVM_CMD_POLICY_APPLIED] = "policy-applied",
 	[THINVM_CMD_HYPERCALL_REFUSED] = "hypercall-refused",
+	[THINVM_CMD_VM_RENAMED] = "vm-renamed",
 };
 
 static const char *const cpu_state_names[] = {

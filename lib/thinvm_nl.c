@@ -728,6 +728,8 @@ static int check_event(const struct tnl_event *ev)
 	case THINVM_CMD_VM_CREATED:
 	case THINVM_CMD_VM_DESTROYED:
 		return vm ? 0 : -EPROTO;
+	case THINVM_CMD_VM_RENAMED:
+		return vm && (ev->vm.fields & TNL_VM_NAME) ? 0 : -EPROTO;
 	case THINVM_CMD_CPU_ADMITTED:
 	case THINVM_CMD_CPU_REFUSED:
 	case THINVM_CMD_CPU_QUARANTINED:

@@ -13,7 +13,8 @@ PACKAGES="
 	build-essential pkg-config kmod
 	linux-headers-amd64
 	libcriterion-dev libnl-3-dev libnl-genl-3-dev libsystemd-dev libcap-dev
-	qemu-system-x86 busybox-static cpio zstd xz-utils mmdebstrap
+	libinih-dev libjson-c-dev
+	qemu-system-x86 busybox-static cpio zstd xz-utils mmdebstrap e2fsprogs
 	bochs bochsbios vgabios bochs-term isolinux syslinux-common genisoimage
 	dbus
 "

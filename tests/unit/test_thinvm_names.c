@@ -29,6 +29,7 @@ Test(thinvm_names, every_command_has_a_name_that_parses_back)
 		[THINVM_CMD_CPU_OFFLINE] = "cpu-offline",
 		[THINVM_CMD_POLICY_APPLIED] = "policy-applied",
 		[THINVM_CMD_HYPERCALL_REFUSED] = "hypercall-refused",
+		[THINVM_CMD_VM_RENAMED] = "vm-renamed",
 	};
 
 	cr_assert_eq(ARRAY_SIZE(expect), THINVM_CMD_MAX + 1);

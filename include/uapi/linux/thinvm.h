@@ -87,6 +87,8 @@
  * Events, multicast on group THINVM_GENL_MCGRP_EVENTS (joining needs
  * CAP_NET_ADMIN too). The command says what happened:
  *	THINVM_CMD_VM_CREATED, THINVM_CMD_VM_DESTROYED: THINVM_A_VM { ID, PID }
+ *	THINVM_CMD_VM_RENAMED: THINVM_A_VM { ID, PID, NAME }, after
+ *		THINVM_SET_VM_NAME: what per-name policy rules key on
  *	THINVM_CMD_CPU_ADMITTED, _REFUSED, _QUARANTINED, _OFFLINE:
  *		THINVM_A_CPU { ID, STATE, REASON (if incompatible) }
  *	THINVM_CMD_POLICY_APPLIED: THINVM_A_POLICY (the host policy), or
@@ -169,6 +171,7 @@ enum thinvm_cmd {
 	THINVM_CMD_CPU_OFFLINE,
 	THINVM_CMD_POLICY_APPLIED,
 	THINVM_CMD_HYPERCALL_REFUSED,
+	THINVM_CMD_VM_RENAMED,
 	__THINVM_CMD_MAX,
 };
 #define THINVM_CMD_MAX (__THINVM_CMD_MAX - 1)

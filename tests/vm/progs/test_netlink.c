@@ -440,6 +440,11 @@ static void check_events(void)
 	TEST_ASSERT(ev.cmd == THINVM_CMD_VM_CREATED && (ev.has & TNL_EV_VM) &&
 		    ev.vm.id == id && ev.vm.pid == (uint32_t)getpid(),
 		    "event %u for VM %u", ev.cmd, ev.vm.id);
+	set_name(vm, "renamed-vm", 0);
+	ev = next_event();
+	TEST_ASSERT(ev.cmd == THINVM_CMD_VM_RENAMED && ev.vm.id == id &&
+		    (ev.vm.fields & TNL_VM_NAME) && !strcmp(ev.vm.name, "renamed-vm"),
+		    "rename event: cmd %u VM %u name '%s'", ev.cmd, ev.vm.id, ev.vm.name);
 	close(vm);
 	ev = next_event();
 	TEST_ASSERT(ev.cmd == THINVM_CMD_VM_DESTROYED && ev.vm.id == id,

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * org.thinvm.Manager1 at /org/thinvm/Manager1 (thinvmd(8) is the API's
+ * reference). Mutating methods go: check the arguments, no-op check,
+ * authorise, ask the module (dry run), save, push, signal, reply.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "describe.h"
+#include "state.h"
+#include "thinvm_features.h"
+#include "thinvm_names.h"
+#include "thinvmd.h"
+
+/* The value in force of the hypercall masks: defaults resolved. */
+static uint64_t hc_supported(const struct thinvmd *d)
+{
+	/* Without the module, "everything it will support" is all ones. */
+	return d->module.loaded ? d->module.caps.hc_supported : UINT64_MAX;
+}
+
+static uint64_t ceiling_of(const struct thinvmd *d, const struct tvd_policy *p)
+{
+	return p->set & TVD_HC_CEILING ? p->hc_ceiling : hc_supported(d);
+}
+
+static uint64_t default_of(const struct thinvmd *d, const struct tvd_policy *p)
+{
+	return p->set & TVD_HC_DEFAULT ? p->hc_default : ceiling_of(d, p);
+}
+
+static uint32_t hotplug_of(const struct tvd_policy *p)
+{
+	return p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode : THINVM_HOTPLUG_REJECT;
+}
+
+static int get_ceiling(sd_bus *bus, const char *path, const char *iface,
+		       const char *prop, sd_bus_message *reply, void *userdata,
+		       sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "t", ceiling_of(d, &d->effective));
+}
+
+static int get_default(sd_bus *bus, const char *path, const char *iface,
+		       const char *prop, sd_bus_message *reply, void *userdata,
+		       sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "t", default_of(d, &d->effective));
+}
+
+static int get_hotplug(sd_bus *bus, const char *path, const char *iface,
+		       const char *prop, sd_bus_message *reply, void *userdata,
+		       sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "s",
+				     tnl_hotplug_mode_name(hotplug_of(&d->effective)));
+}
+
+static int append_features(sd_bus_message *reply, uint64_t set)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "s");
+
+	for (unsigned int i = 0; r >= 0 && i < tnl_feature_count(); i++) {
+		if (set & (1ULL << i))
+			r = sd_bus_message_append(reply, "s", tnl_feature_name(i));
+	}
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int get_hidden(sd_bus *bus, const char *path, const char *iface,
+		      const char *prop, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return append_features(reply, d->effective.set & TVD_HIDDEN_FEATURES ?
+				      d->effective.hidden_features : 0);
+}
+
+static int get_hyperv(sd_bus *bus, const char *path, const char *iface,
+		      const char *prop, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "u", d->effective.set & TVD_HYPERV_VCPU_LIMIT ?
+					     d->effective.hyperv_vcpu_limit : 0);
+}
+
+static int append_fields(sd_bus_message *reply, unsigned int fields)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "s");
+
+	for (unsigned int f = 1; r >= 0 && f & TVD_FIELDS_ALL; f <<= 1) {
+		if (fields & f)
+			r = sd_bus_message_append(reply, "s", tvd_field_key(f));
+	}
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
+static int get_overridden(sd_bus *bus, const char *path, const char *iface,
+			  const char *prop, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return append_fields(reply, d->overrides.set);
+}
+
+static int get_module_state(sd_bus *bus, const char *path, const char *iface,
+			    const char *prop, sd_bus_message *reply, void *userdata,
+			    sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "s", d->module.loaded ? "loaded" : "not-loaded");
+}
+
+static int get_vendor(sd_bus *bus, const char *path, const char *iface,
+		      const char *prop, sd_bus_message *reply, void *userdata,
+		      sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "s", d->module.caps.vendor);
+}
+
+static int get_supported(sd_bus *bus, const char *path, const char *iface,
+			 const char *prop, sd_bus_message *reply, void *userdata,
+			 sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "t", d->module.caps.hc_supported);
+}
+
+static int get_generation(sd_bus *bus, const char *path, const char *iface,
+			  const char *prop, sd_bus_message *reply, void *userdata,
+			  sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "t", d->module.generation);
+}
+
+#define CPUS_MAX 4096
+
+static int get_incompatible(sd_bus *bus, const char *path, const char *iface,
+			    const char *prop, sd_bus_message *reply, void *userdata,
+			    sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+	static uint32_t cpus[CPUS_MAX];
+	size_t n = tvd_module_incompatible(d, cpus, CPUS_MAX);
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append_array(reply, 'u', cpus, n * sizeof(cpus[0]));
+}
+
+static int get_vm_count(sd_bus *bus, const char *path, const char *iface,
+			const char *prop, sd_bus_message *reply, void *userdata,
+			sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
+	return sd_bus_message_append(reply, "u", (uint32_t)d->module.n_vms);
+}
+
+/* One field of the overrides set to the value in @change. */
+static int set_field(sd_bus_message *m, struct thinvmd *d, unsigned int field,
+		     const struct tvd_policy *change, sd_bus_error *err)
+{
+	static struct tvd_policy over, next;
+	int r;
+
+	over = d->overrides;
+	tvd_policy_overlay(&over, change, &over);
+	over.set |= field;
+	tvd_policy_overlay(&d->config, &over, &next);
+	if (!tvd_policy_diff(&over, &d->overrides))
+		return sd_bus_reply_method_return(m, NULL);
+	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
+		return -EACCES;
+	r = tvd_apply(d, &d->config, &over, err);
+	if (r < 0)
+		return r;
+	log_at(LOG_NOTICE, "%s set over D-Bus", tvd_field_key(field));
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_ceiling(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct tvd_policy change = { .set = TVD_HC_CEILING };
+	int r = sd_bus_message_read(m, "t", &change.hc_ceiling);
+
+	return r < 0 ? r : set_field(m, userdata, TVD_HC_CEILING, &change, err);
+}
+
+static int method_set_default(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct tvd_policy change = { .set = TVD_HC_DEFAULT };
+	int r = sd_bus_message_read(m, "t", &change.hc_default);
+
+	return r < 0 ? r : set_field(m, userdata, TVD_HC_DEFAULT, &change, err);
+}
+
+static int method_set_hotplug(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct tvd_policy change = { .set = TVD_HOTPLUG_MODE };
+	const char *mode;
+	int r = sd_bus_message_read(m, "s", &mode);
+
+	if (r < 0)
+		return r;
+	if (tnl_hotplug_mode_parse(mode, &change.hotplug_mode))
+		return sd_bus_error_setf(err, TVD_ERROR_INVALID_POLICY,
+					 "'%s' is not a hotplug mode (reject, reject-while-running)",
+					 mode);
+	return set_field(m, userdata, TVD_HOTPLUG_MODE, &change, err);
+}
+
+static int method_set_hidden(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct tvd_policy change = { .set = TVD_HIDDEN_FEATURES };
+	const char *name;
+	int r = sd_bus_message_enter_container(m, 'a', "s");
+
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(m, "s", &name)) > 0) {
+		unsigned int i;
+
+		if (tnl_feature_parse(name, &i))
+			return sd_bus_error_setf(err, TVD_ERROR_INVALID_POLICY,
+						 "'%s' is not a feature thinvm knows (thinvm.conf(5) lists them)",
+						 name);
+		change.hidden_features |= 1ULL << i;
+	}
+	if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0)
+		return r;
+	return set_field(m, userdata, TVD_HIDDEN_FEATURES, &change, err);
+}
+
+static int method_set_hyperv(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct tvd_policy change = { .set = TVD_HYPERV_VCPU_LIMIT };
+	int r = sd_bus_message_read(m, "u", &change.hyperv_vcpu_limit);
+
+	return r < 0 ? r : set_field(m, userdata, TVD_HYPERV_VCPU_LIMIT, &change, err);
+}
+
+static int method_reset(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+	static struct tvd_policy over;
+	unsigned int drop = 0;
+	const char *key;
+	int r = sd_bus_message_enter_container(m, 'a', "s");
+
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_read(m, "s", &key)) > 0) {
+		unsigned int f;
+
+		for (f = 1; f & TVD_FIELDS_ALL; f <<= 1) {
+			if (!strcmp(key, tvd_field_key(f)))
+				break;
+		}
+		if (!(f & TVD_FIELDS_ALL))
+			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
+						 "'%s' is not a policy field (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+						 key);
+		drop |= f;
+	}
+	if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0)
+		return r;
+	if (!drop)
+		drop = TVD_FIELDS_ALL;
+	over = d->overrides;
+	over.set &= ~drop;
+	if (over.set == d->overrides.set)
+		return sd_bus_reply_method_return(m, NULL);
+	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
+		return -EACCES;
+	r = tvd_apply(d, &d->config, &over, err);
+	if (r < 0)
+		return r;
+	log_at(LOG_NOTICE, "policy set over D-Bus reset to the file's");
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_vm(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+	uint32_t id;
+	uint64_t mask;
+	char why[512];
+	int r = sd_bus_message_read(m, "ut", &id, &mask);
+
+	if (r < 0)
+		return r;
+	if (!d->module.loaded)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_NOT_LOADED,
+					 "the thinvm module is not loaded, so there are no VMs");
+	r = tvd_module_set_vm(d, id, mask, true, why, sizeof(why));
+	if (r)
+		return tvd_module_error(err, r, why);
+	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
+		return -EACCES;
+	r = tvd_module_set_vm(d, id, mask, false, why, sizeof(why));
+	if (r)
+		return tvd_module_error(err, r, why);
+	log_at(LOG_NOTICE, "VM %u: hypercall exit mask %#llx set over D-Bus", id,
+	       (unsigned long long)mask);
+	tvd_bus_sync(d);
+	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	int r;
+
+	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
+		return -EACCES;
+	r = tvd_reload(userdata, err);
+	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	struct thinvmd *d = userdata;
+	char *json;
+	int r;
+
+	if (!tvd_authorize(m, TVD_ACTION_INSPECT, err))
+		return -EACCES;
+	json = tvd_describe(d);
+	if (!json)
+		return -ENOMEM;
+	r = sd_bus_reply_method_return(m, "s", json);
+	free(json);
+	return r;
+}
+
+#define PROP(name, sig, getter) \
+	SD_BUS_PROPERTY(name, sig, getter, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
+
+static const sd_bus_vtable manager_vtable[] = {
+	SD_BUS_VTABLE_START(0),
+	PROP("HypercallCeiling", "t", get_ceiling),
+	PROP("HypercallDefault", "t", get_default),
+	PROP("HotplugMode", "s", get_hotplug),
+	PROP("HiddenFeatures", "as", get_hidden),
+	PROP("HyperVVCPULimit", "u", get_hyperv),
+	PROP("OverriddenFields", "as", get_overridden),
+	PROP("ModuleState", "s", get_module_state),
+	PROP("Vendor", "s", get_vendor),
+	PROP("HypercallsSupported", "t", get_supported),
+	PROP("PolicyGeneration", "t", get_generation),
+	PROP("IncompatibleCPUs", "au", get_incompatible),
+	PROP("VMCount", "u", get_vm_count),
+	SD_BUS_METHOD_WITH_ARGS("SetHypercallCeiling", SD_BUS_ARGS("t", mask),
+				SD_BUS_NO_RESULT, method_set_ceiling,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetHypercallDefault", SD_BUS_ARGS("t", mask),
+				SD_BUS_NO_RESULT, method_set_default,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetHotplugMode", SD_BUS_ARGS("s", mode),
+				SD_BUS_NO_RESULT, method_set_hotplug,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetHiddenFeatures", SD_BUS_ARGS("as", features),
+				SD_BUS_NO_RESULT, method_set_hidden,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetHyperVVCPULimit", SD_BUS_ARGS("u", limit),
+				SD_BUS_NO_RESULT, method_set_hyperv,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("ResetPolicy", SD_BUS_ARGS("as", fields),
+				SD_BUS_NO_RESULT, method_reset,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetVMHypercallExitMask",
+				SD_BUS_ARGS("u", vm_id, "t", mask),
+				SD_BUS_NO_RESULT, method_set_vm,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("Describe", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json),
+				method_describe, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_SIGNAL_WITH_ARGS("VMCreated", SD_BUS_ARGS("u", vm_id, "u", pid), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("VMDestroyed", SD_BUS_ARGS("u", vm_id, "u", pid), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("VMRenamed", SD_BUS_ARGS("u", vm_id, "s", name), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("CPUAdmitted", SD_BUS_ARGS("u", cpu), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("CPURefused", SD_BUS_ARGS("u", cpu, "s", reason), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("CPUQuarantined", SD_BUS_ARGS("u", cpu, "s", reason), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("CPUOffline", SD_BUS_ARGS("u", cpu), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("PolicyApplied",
+				SD_BUS_ARGS("t", generation, "u", vm_id), 0),
+	SD_BUS_SIGNAL_WITH_ARGS("HypercallRefused",
+				SD_BUS_ARGS("u", vm_id, "t", nr, "u", suppressed), 0),
+	SD_BUS_VTABLE_END
+};
+
+static void emit(struct thinvmd *d, const char *member, const char *sig, ...)
+{
+	sd_bus_message *m = NULL;
+	va_list ap;
+	int r;
+
+	r = sd_bus_message_new_signal(d->bus, &m, TVD_BUS_PATH, TVD_BUS_IFACE, member);
+	if (r >= 0) {
+		va_start(ap, sig);
+		r = sd_bus_message_appendv(m, sig, ap);
+		va_end(ap);
+	}
+	if (r >= 0)
+		r = sd_bus_send(d->bus, m, NULL);
+	if (r < 0)
+		log_at(LOG_ERR, "signal %s: %s", member, strerror(-r));
+	sd_bus_message_unref(m);
+}
+
+void tvd_bus_event(struct thinvmd *d, const struct tnl_event *ev)
+{
+	if (!d->bus)
+		return;
+	switch (ev->cmd) {
+	case THINVM_CMD_VM_CREATED:
+		emit(d, "VMCreated", "uu", ev->vm.id, ev->vm.pid);
+		break;
+	case THINVM_CMD_VM_DESTROYED:
+		emit(d, "VMDestroyed", "uu", ev->vm.id, ev->vm.pid);
+		break;
+	case THINVM_CMD_VM_RENAMED:
+		emit(d, "VMRenamed", "us", ev->vm.id, ev->vm.name);
+		break;
+	case THINVM_CMD_CPU_ADMITTED:
+		emit(d, "CPUAdmitted", "u", ev->cpu.id);
+		break;
+	case THINVM_CMD_CPU_REFUSED:
+		emit(d, "CPURefused", "us", ev->cpu.id, ev->cpu.reason);
+		break;
+	case THINVM_CMD_CPU_QUARANTINED:
+		emit(d, "CPUQuarantined", "us", ev->cpu.id, ev->cpu.reason);
+		break;
+	case THINVM_CMD_CPU_OFFLINE:
+		emit(d, "CPUOffline", "u", ev->cpu.id);
+		break;
+	case THINVM_CMD_POLICY_APPLIED:
+		if (ev->has & TNL_EV_POLICY)
+			emit(d, "PolicyApplied", "tu", ev->policy.generation, 0u);
+		else
+			emit(d, "PolicyApplied", "tu", ev->vm.policy_generation, ev->vm.id);
+		break;
+	case THINVM_CMD_HYPERCALL_REFUSED:
+		emit(d, "HypercallRefused", "utu", ev->vm.id, ev->hc.nr, ev->hc.suppressed);
+		break;
+	default:
+		break;
+	}
+}
+
+/* What Manager1 shows now, to compare with what it showed. */
+static void snapshot(const struct thinvmd *d, struct tvd_shown *s)
+{
+	static uint32_t cpus[CPUS_MAX];
+	size_t n = tvd_module_incompatible(d, cpus, CPUS_MAX), used = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->valid = true;
+	s->effective.hc_ceiling = ceiling_of(d, &d->effective);
+	s->effective.hc_default = default_of(d, &d->effective);
+	s->effective.hotplug_mode = hotplug_of(&d->effective);
+	s->effective.hidden_features = d->effective.set & TVD_HIDDEN_FEATURES ?
+				       d->effective.hidden_features : 0;
+	s->effective.hyperv_vcpu_limit = d->effective.set & TVD_HYPERV_VCPU_LIMIT ?
+					 d->effective.hyperv_vcpu_limit : 0;
+	s->overridden = d->overrides.set;
+	s->loaded = d->module.loaded;
+	memcpy(s->vendor, d->module.caps.vendor, sizeof(s->vendor));
+	s->generation = d->module.generation;
+	s->hc_supported = d->module.caps.hc_supported;
+	/* As text: a list too long for it is cut, and compares as cut. */
+	for (size_t i = 0; i < n; i++) {
+		size_t room = sizeof(s->incompatible_list) - used;
+		int k = snprintf(s->incompatible_list + used, room, "%u,", cpus[i]);
+
+		if (k < 0 || (size_t)k >= room)
+			break;
+		used += k;
+	}
+	s->vm_count = d->module.n_vms;
+}
+
+void tvd_bus_sync(struct thinvmd *d)
+{
+	struct tvd_shown now;
+	const char *changed[16];
+	size_t n = 0;
+
+	if (!d->bus)
+		return;
+	snapshot(d, &now);
+	if (d->shown.valid) {
+		const struct tvd_shown *was = &d->shown;
+
+#define CHANGED(cond, name) do { if (cond) changed[n++] = name; } while (0)
+		CHANGED(was->effective.hc_ceiling != now.effective.hc_ceiling, "HypercallCeiling");
+		CHANGED(was->effective.hc_default != now.effective.hc_default, "HypercallDefault");
+		CHANGED(was->effective.hotplug_mode != now.effective.hotplug_mode, "HotplugMode");
+		CHANGED(was->effective.hidden_features != now.effective.hidden_features, "HiddenFeatures");
+		CHANGED(was->effective.hyperv_vcpu_limit != now.effective.hyperv_vcpu_limit, "HyperVVCPULimit");
+		CHANGED(was->overridden != now.overridden, "OverriddenFields");
+		CHANGED(was->loaded != now.loaded, "ModuleState");
+		CHANGED(strcmp(was->vendor, now.vendor), "Vendor");
+		CHANGED(was->hc_supported != now.hc_supported, "HypercallsSupported");
+		CHANGED(was->generation != now.generation, "PolicyGeneration");
+		CHANGED(strcmp(was->incompatible_list, now.incompatible_list), "IncompatibleCPUs");
+		CHANGED(was->vm_count != now.vm_count, "VMCount");
+#undef CHANGED
+	}
+	d->shown = now;
+	if (!n)
+		return;
+	changed[n] = NULL;
+	if (sd_bus_emit_properties_changed_strv(d->bus, TVD_BUS_PATH, TVD_BUS_IFACE,
+						(char **)changed) < 0)
+		log_at(LOG_ERR, "cannot emit PropertiesChanged");
+}
+
+int tvd_bus_start(struct thinvmd *d)
+{
+	int r;
+
+	r = sd_bus_open_system_with_description(&d->bus, "thinvmd");
+	if (r < 0) {
+		log_at(LOG_ERR, "cannot connect to the system bus: %s", strerror(-r));
+		return r;
+	}
+	r = sd_bus_add_object_vtable(d->bus, NULL, TVD_BUS_PATH, TVD_BUS_IFACE,
+				     manager_vtable, d);
+	if (r >= 0)
+		r = tvd_bus_vm_start(d);
+	if (r >= 0)
+		r = sd_bus_attach_event(d->bus, d->event, SD_EVENT_PRIORITY_NORMAL);
+	if (r >= 0)
+		r = sd_bus_request_name(d->bus, TVD_BUS_NAME, 0);
+	if (r < 0) {
+		log_at(LOG_ERR, "cannot serve %s on the system bus: %s", TVD_BUS_NAME,
+		       strerror(-r));
+		return r;
+	}
+	snapshot(d, &d->shown);
+	return 0;
+}
+
+void tvd_bus_stop(struct thinvmd *d)
+{
+	if (d->bus)
+		sd_bus_flush_close_unref(d->bus);
+	d->bus = NULL;
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Logging to stderr, which systemd turns into journal entries; STATUS=. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <systemd/sd-daemon.h>
+
+#include "thinvmd.h"
+
+int tvd_log_level = LOG_INFO;
+
+void tvd_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > tvd_log_level)
+		return;
+	/* "<N>" is how systemd's stdout/stderr stream learns the priority. */
+	fprintf(stderr, "<%d>", level);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void tvd_status(struct thinvmd *d)
+{
+	sd_notifyf(0, "STATUS=module %s, policy generation %llu, %zu VMs",
+		   d->module.loaded ? "loaded" : "not loaded",
+		   (unsigned long long)d->module.generation, d->module.n_vms);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy thinvmd keeps: what /etc/thinvm/thinvm.conf says, what was
+ * set over D-Bus on top of it (saved in /var/lib/thinvm), and the two
+ * merged. Plain C without I/O, for the unit tests.
+ *
+ * A field is either set or left to its default; the defaults are KVM's
+ * behaviour (thinvm.conf(5)) and some depend on the module (every hypercall
+ * it can let exit), so they are resolved only when pushing.
+ */
+#ifndef THINVMD_POLICY_H
+#define THINVMD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/thinvm.h>
+
+#include "thinvm_nl.h"
+
+enum tvd_field {
+	TVD_HC_CEILING		= 1u << 0,
+	TVD_HC_DEFAULT		= 1u << 1,
+	TVD_HOTPLUG_MODE	= 1u << 2,
+	TVD_HIDDEN_FEATURES	= 1u << 3,
+	TVD_HYPERV_VCPU_LIMIT	= 1u << 4,
+};
+#define TVD_FIELDS_ALL (TVD_HC_CEILING | TVD_HC_DEFAULT | TVD_HOTPLUG_MODE | \
+			TVD_HIDDEN_FEATURES | TVD_HYPERV_VCPU_LIMIT)
+
+/* The Hyper-V vCPU limit's range (HYPERV_CPUID_IMPLEMENT_LIMITS.EAX). */
+#define TVD_HYPERV_VCPU_LIMIT_MAX 4096
+
+/* Per-VM-name rules: the hypercall exit mask of every VM of that name. */
+#define TVD_RULES_MAX 256
+
+struct tvd_vm_rule {
+	char name[THINVM_VM_NAME_MAX];
+	uint64_t hc_exit;
+};
+
+struct tvd_policy {
+	unsigned int set;		/* enum tvd_field: the fields given */
+	uint64_t hc_ceiling;
+	uint64_t hc_default;
+	uint32_t hotplug_mode;		/* enum thinvm_hotplug_mode */
+	uint64_t hidden_features;	/* thinvm_features.h set */
+	uint32_t hyperv_vcpu_limit;
+	size_t n_rules;
+	struct tvd_vm_rule rules[TVD_RULES_MAX];
+};
+
+/* The config file's key for one field: "hypercall-ceiling" ... */
+const char *tvd_field_key(enum tvd_field f);
+
+/* An empty policy: nothing set, so every field at its default. */
+void tvd_policy_init(struct tvd_policy *p);
+
+/*
+ * Check what can be checked without the module: the default within the
+ * ceiling when both are set, a known hotplug mode, the Hyper-V limit's
+ * range, rule names (as THINVM_SET_VM_NAME takes them) unique, rule masks
+ * within the ceiling when it is set. 0, or -EINVAL with @why (a sentence
+ * without a final period) filled.
+ */
+int tvd_policy_check(const struct tvd_policy *p, char *why, size_t size);
+
+/* @out = @base with the fields @over sets replaced; rules from @base. */
+void tvd_policy_overlay(const struct tvd_policy *base,
+			const struct tvd_policy *over, struct tvd_policy *out);
+
+/* The fields whose values differ (a field set in one only differs). */
+unsigned int tvd_policy_diff(const struct tvd_policy *a,
+			     const struct tvd_policy *b);
+
+/* The rule of VM name @name, or NULL. */
+const struct tvd_vm_rule *tvd_policy_rule(const struct tvd_policy *p,
+					  const char *name);
+
+/*
+ * The host policy to push to a module that can let @hc_supported exit:
+ * unset fields at their defaults (ceiling: all of @hc_supported; default:
+ * the ceiling; hotplug: reject), checked against @hc_supported (every mask
+ * within it, rules within the ceiling). 0, or -EINVAL with @why.
+ * out->fields is TNL_POLICY_HC_CEILING | _HC_DEFAULT | _HOTPLUG_MODE.
+ */
+int tvd_policy_resolve(const struct tvd_policy *p, uint64_t hc_supported,
+		       struct tnl_policy *out, char *why, size_t size);
+
+#endif
