@@ -13,6 +13,8 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
+# dbus-daemon reads bus policies from /usr/share and /etc only.
+DBUS_POLICY_DIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/dbus-1/system.d,/etc/dbus-1/system.d)
 
 # Resolved when first used, after scripts/deps.sh has installed the headers.
 KVER = $(shell scripts/kver.sh)
@@ -50,6 +52,7 @@ DAEMON_OBJS := $(DAEMON_SRCS:%.c=$(BUILD)/%.o)
 DAEMON_KMOD_SRCS := kmod/policy_rules.c kmod/hypercall_rules.c
 DAEMON_KMOD_OBJS := $(DAEMON_KMOD_SRCS:%.c=$(BUILD)/%.o)
 THINVMD := $(BUILD)/thinvmd
+BUS_TEST := $(BUILD)/tests/bus/test_thinvmd_bus
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/unit-tests
 # Decision logic shared with the module, compiled for the unit tests.
@@ -66,7 +69,7 @@ deps:
 module: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 modules
 
-userspace: deps $(VMCTL) $(THINVMD) vmprogs $(UNIT_BIN)
+userspace: deps $(VMCTL) $(THINVMD) $(BUS_TEST) vmprogs $(UNIT_BIN)
 
 vmprogs: $(VMPROGS) $(EXAMPLES)
 
@@ -99,6 +102,10 @@ $(BUILD)/kmod/%.o: kmod/%.c
 $(THINVMD): $(DAEMON_OBJS) $(DAEMON_KMOD_OBJS) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(DAEMON_LIBS)
 
+$(BUS_TEST): tests/bus/test_thinvmd_bus.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -o $@ $< $(DAEMON_LIBS)
+
 # Everything but main() of vmctl and thinvmd is unit-tested.
 UNIT_OBJS = $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) \
 	$(filter-out %/main.o,$(DAEMON_OBJS))
@@ -120,11 +127,26 @@ install: all
 	install -D -m 0644 kmod/thinvm.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/extra/thinvm.ko
 	install -D -m 0755 $(VMCTL) $(DESTDIR)$(PREFIX)/bin/vmctl
+	install -D -m 0755 $(THINVMD) $(DESTDIR)$(PREFIX)/sbin/thinvmd
 	install -D -m 0644 systemd/thinvm-modules-load.conf \
 		$(DESTDIR)$(PREFIX)/lib/modules-load.d/thinvm.conf
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|/usr/sbin/thinvmd|$(PREFIX)/sbin/thinvmd|g' systemd/thinvmd.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/thinvmd.service
+	install -D -m 0644 systemd/thinvm-sysusers.conf \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d/thinvm.conf
+	install -D -m 0644 systemd/org.thinvm.Manager1.conf \
+		$(DESTDIR)$(DBUS_POLICY_DIR)/org.thinvm.Manager1.conf
+	install -D -m 0644 systemd/org.thinvm.Manager1.service \
+		$(DESTDIR)$(PREFIX)/share/dbus-1/system-services/org.thinvm.Manager1.service
+	install -D -m 0644 systemd/org.thinvm.policy \
+		$(DESTDIR)$(PREFIX)/share/polkit-1/actions/org.thinvm.policy
 	install -D -m 0644 man/thinvm.4 $(DESTDIR)$(PREFIX)/share/man/man4/thinvm.4
 	install -D -m 0644 man/vmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8
-	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+	install -D -m 0644 man/thinvmd.8 $(DESTDIR)$(PREFIX)/share/man/man8/thinvmd.8
+	install -D -m 0644 man/thinvm.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/thinvm.conf.5
+	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); \
+		systemd-sysusers $(PREFIX)/lib/sysusers.d/thinvm.conf || true; fi
 
 # The emulated-host test programs, for test roots (lane 3), not for users.
 install-tests: userspace
