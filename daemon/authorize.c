@@ -65,17 +65,13 @@ int tvd_authorize(sd_bus_message *m, const char *action, sd_bus_error *err)
 	int r;
 
 	/*
-	 * dbus-daemon gives the uid its socket saw (SO_PEERCRED: the
-	 * effective one at connect time); the euid comes from /proc when it
-	 * can be read there, which ProtectProc= may forbid.
+	 * From the bus (GetConnectionCredentials: the uid its socket saw, which
+	 * sd-bus gives as the euid), not from /proc: ProtectProc=invisible
+	 * hides other users' processes from thinvmd.
 	 */
-	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_UID | SD_BUS_CREDS_EUID |
-				      SD_BUS_CREDS_AUGMENT, &creds);
-	if (r >= 0) {
+	r = sd_bus_query_sender_creds(m, SD_BUS_CREDS_EUID, &creds);
+	if (r >= 0)
 		r = sd_bus_creds_get_euid(creds, &euid);
-		if (r == -ENODATA)
-			r = sd_bus_creds_get_uid(creds, &euid);
-	}
 	sd_bus_creds_unref(creds);
 	if (r < 0)
 		return sd_bus_error_setf(err, SD_BUS_ERROR_ACCESS_DENIED,
