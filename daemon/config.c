@@ -4,6 +4,7 @@
  * line numbers come from our own line reader, which inih calls once per
  * line just before it handles that line.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
@@ -23,8 +24,12 @@ const char *tvd_error_text(const struct tvd_error *e, char *buf, size_t size)
 	return buf;
 }
 
-/* inih's line buffer: longer lines are refused, not cut. */
-#define LINE_MAX_LEN 512
+/*
+ * The longest line: longer ones are refused, not cut. inih's own buffer is
+ * smaller (200 bytes as Debian builds it); a line that does not fit is
+ * handed to it cut, and the value taken from our copy (long_value()).
+ */
+#define LINE_MAX_LEN 2048
 
 struct parse {
 	FILE *f;
@@ -38,6 +43,9 @@ struct parse {
 	 * "[vm NAME]" header is longer with a long name.
 	 */
 	char section[LINE_MAX_LEN + 1];
+	/* The line inih handles now, whole, when it had to be cut for inih. */
+	bool long_line;
+	char text[LINE_MAX_LEN + 2];
 	/* Where each key was first given, to refuse it twice. */
 	unsigned int key_line[5];
 	unsigned int rule_line[TVD_RULES_MAX];
@@ -83,19 +91,45 @@ static char *read_line(char *str, int num, void *stream)
 		error_at(ps, "line longer than %d characters", LINE_MAX_LEN);
 		buf[0] = '\0';
 	}
-	s = buf + strspn(buf, " \t");
+	/* inih skips a UTF-8 byte order mark; skip it here, for ps->section. */
+	s = buf;
+	if (ps->line == 1 && !strncmp(s, "\xef\xbb\xbf", 3))
+		s += 3;
+	s += strspn(s, " \t");
 	if (*s == '[') {
 		size_t n = strcspn(s + 1, "]");
 
 		memcpy(ps->section, s + 1, n);
 		ps->section[n] = '\0';
 	}
-	if ((int)strlen(s) >= num) {
-		error_at(ps, "line longer than %d characters", num - 3);
-		s = "";
+	/*
+	 * inih takes a line that fills its buffer as cut short (and drops the
+	 * next one as its rest): hand it a cut copy that ends the line.
+	 */
+	ps->long_line = (int)strlen(s) >= num - 1;
+	if (!ps->long_line) {
+		strcpy(str, s);
+		return str;
 	}
-	strcpy(str, s);
+	strcpy(ps->text, s);
+	memcpy(str, s, num - 2);
+	strcpy(str + num - 2, "\n");
 	return str;
+}
+
+/* The value of a cut line, as inih takes it from a whole one. */
+static const char *long_value(struct parse *ps)
+{
+	char *v = ps->text + strcspn(ps->text, "=:") + 1, *end;
+
+	for (end = v; *end && !(*end == ';' && end > v && isspace((unsigned char)end[-1])); end++)
+		;
+	while (end > v && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	while (isspace((unsigned char)*v))
+		v++;
+	return v;
 }
 
 static int key_index(const char *key)
@@ -239,6 +273,8 @@ static int handle(void *user, const char *inih_section, const char *key,
 
 	(void)inih_section;
 
+	if (ps->long_line)
+		value = long_value(ps);
 	if (!*value)
 		return error_at(ps, "%s: empty value", key);
 	if (!strcmp(section, "policy"))
@@ -308,7 +344,7 @@ int tvd_config_load(const char *path, struct tvd_policy *p,
 
 static int write_mask(FILE *f, const char *key, uint64_t mask)
 {
-	char buf[512];
+	char buf[1024];
 
 	if (tnl_hc_mask_format(mask, buf, sizeof(buf)))
 		return -ENOSPC;

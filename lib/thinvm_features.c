@@ -135,11 +135,10 @@ int tnl_feature_set_format(uint64_t set, char *buf, size_t size)
 
 		if (!(set & (1ULL << i)))
 			continue;
-		if (tnl_feature_name(i))
-			n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
-				     tnl_feature_name(i));
-		else
-			n = snprintf(buf + used, size - used, "%s%u", used ? "," : "", i);
+		if (!tnl_feature_name(i))
+			return -EINVAL;
+		n = snprintf(buf + used, size - used, "%s%s", used ? "," : "",
+			     tnl_feature_name(i));
 		if (n < 0 || (size_t)n >= size - used)
 			return -ENOSPC;
 		used += n;

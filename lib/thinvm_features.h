@@ -30,7 +30,10 @@ int tnl_feature_parse(const char *name, unsigned int *index);
  * unknown or empty item (in @s) otherwise. *@set is only written on success.
  */
 int tnl_feature_set_parse(const char *s, uint64_t *set, const char **bad);
-/* @set as tnl_feature_set_parse() reads it; -ENOSPC if @buf is too small. */
+/*
+ * @set as tnl_feature_set_parse() reads it: -EINVAL for a bit past the
+ * table, -ENOSPC if @buf is too small.
+ */
 int tnl_feature_set_format(uint64_t set, char *buf, size_t size);
 
 #endif
