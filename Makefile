@@ -13,7 +13,9 @@
 PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD := build
-# dbus-daemon reads bus policies from /usr/share and /etc only.
+# dbus-daemon reads bus policies from /usr/share and /etc only; activation
+# files and polkit actions go to /usr/share whatever PREFIX is, the one
+# place dbus-daemon and polkitd read them from.
 DBUS_POLICY_DIR ?= $(if $(filter /usr,$(PREFIX)),/usr/share/dbus-1/system.d,/etc/dbus-1/system.d)
 
 # Resolved when first used, after scripts/deps.sh has installed the headers.
@@ -138,9 +140,9 @@ install: all
 	install -D -m 0644 systemd/org.thinvm.Manager1.conf \
 		$(DESTDIR)$(DBUS_POLICY_DIR)/org.thinvm.Manager1.conf
 	install -D -m 0644 systemd/org.thinvm.Manager1.service \
-		$(DESTDIR)$(PREFIX)/share/dbus-1/system-services/org.thinvm.Manager1.service
+		$(DESTDIR)/usr/share/dbus-1/system-services/org.thinvm.Manager1.service
 	install -D -m 0644 systemd/org.thinvm.policy \
-		$(DESTDIR)$(PREFIX)/share/polkit-1/actions/org.thinvm.policy
+		$(DESTDIR)/usr/share/polkit-1/actions/org.thinvm.policy
 	install -D -m 0644 man/thinvm.4 $(DESTDIR)$(PREFIX)/share/man/man4/thinvm.4
 	install -D -m 0644 man/vmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8
 	install -D -m 0644 man/thinvmd.8 $(DESTDIR)$(PREFIX)/share/man/man8/thinvmd.8

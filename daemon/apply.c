@@ -81,6 +81,8 @@ int tvd_apply(struct thinvmd *d, const struct tvd_policy *config,
 	d->overrides = *overrides;
 	d->effective = next;
 	tvd_module_apply_rules(d, &old);
+	/* A module thinvmd could not connect to may take this policy. */
+	tvd_module_reconnect(d);
 	tvd_bus_sync(d);
 	return 0;
 }

@@ -320,14 +320,11 @@ static int method_set_vm(sd_bus_message *m, void *userdata, sd_bus_error *err)
 
 	if (r < 0)
 		return r;
+	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
+		return -EACCES;
 	if (!d->module.loaded)
 		return sd_bus_error_setf(err, TVD_ERROR_MODULE_NOT_LOADED,
 					 "the thinvm module is not loaded, so there are no VMs");
-	r = tvd_module_set_vm(d, id, mask, true, why, sizeof(why));
-	if (r)
-		return tvd_module_error(err, r, why);
-	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
-		return -EACCES;
 	r = tvd_module_set_vm(d, id, mask, false, why, sizeof(why));
 	if (r)
 		return tvd_module_error(err, r, why);
@@ -355,6 +352,8 @@ static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *err)
 
 	if (!tvd_authorize(m, TVD_ACTION_INSPECT, err))
 		return -EACCES;
+	/* VMs' vCPUs and masks change without events: read them now. */
+	tvd_module_refresh(d);
 	json = tvd_describe(d);
 	if (!json)
 		return -ENOMEM;

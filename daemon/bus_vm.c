@@ -131,33 +131,33 @@ static int method_set_mask(sd_bus_message *m, void *userdata, sd_bus_error *err)
 		return r;
 	if (path_id(sd_bus_message_get_path(m), &id))
 		return sd_bus_error_setf(err, TVD_ERROR_NO_SUCH_VM, "not a VM's path");
-	r = tvd_module_set_vm(d, id, mask, true, why, sizeof(why));
-	if (!r && !tvd_authorize(m, TVD_ACTION_MANAGE, err))
+	/* Before the VM is looked at: whether it exists is not for anyone. */
+	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
 		return -EACCES;
-	if (!r)
-		r = tvd_module_set_vm(d, id, mask, false, why, sizeof(why));
+	r = tvd_module_set_vm(d, id, mask, false, why, sizeof(why));
 	if (r)
-		return sd_bus_error_setf(err, r == -ENOENT ? TVD_ERROR_NO_SUCH_VM :
-					 r == -ENODEV ? TVD_ERROR_MODULE_NOT_LOADED :
-					 r == -EINVAL || r == -EPERM ? TVD_ERROR_INVALID_POLICY :
-					 TVD_ERROR_MODULE_FAILED, "%s", why);
+		return tvd_module_error(err, r, why);
 	log_at(LOG_NOTICE, "VM %u: hypercall exit mask %#llx set over D-Bus", id,
 	       (unsigned long long)mask);
 	return sd_bus_reply_method_return(m, NULL);
 }
 
-/* Read when asked: "changes" are signalled where thinvmd sees them. */
+/*
+ * Read when asked. Changes thinvmd sees are signalled as invalidations:
+ * names without values, since the values (the VM's name) are for those
+ * who may read them.
+ */
 static const sd_bus_vtable vm_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	SD_BUS_PROPERTY("Id", "u", get_id, 0, SD_BUS_VTABLE_PROPERTY_CONST),
-	SD_BUS_PROPERTY("Name", "s", get_name, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+	SD_BUS_PROPERTY("Name", "s", get_name, 0, SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_PROPERTY("Pid", "u", get_pid, 0, SD_BUS_VTABLE_PROPERTY_CONST),
 	SD_BUS_PROPERTY("VCPUs", "u", get_vcpus, 0, 0),
 	SD_BUS_PROPERTY("HypercallExitMask", "t", get_mask, 0,
-			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_PROPERTY("HypercallRequested", "t", get_requested, 0, 0),
 	SD_BUS_PROPERTY("PolicyGeneration", "t", get_generation, 0,
-			SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE),
+			SD_BUS_VTABLE_PROPERTY_EMITS_INVALIDATION),
 	SD_BUS_METHOD_WITH_ARGS("SetHypercallExitMask", SD_BUS_ARGS("t", mask),
 				SD_BUS_NO_RESULT, method_set_mask,
 				SD_BUS_VTABLE_UNPRIVILEGED),

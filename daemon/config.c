@@ -156,17 +156,26 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* A hypercall mask, with blanks allowed around the commas. */
+/* A hypercall mask, with blanks allowed around the commas only. */
 static int parse_hc_mask(struct parse *ps, const char *key, const char *value,
 			 uint64_t *mask)
 {
 	char compact[LINE_MAX_LEN + 1];
+	char last = ',';	/* the last character kept */
 	size_t n = 0;
 	int r;
 
 	for (const char *v = value; *v && n < sizeof(compact) - 1; v++) {
-		if (*v != ' ' && *v != '\t')
-			compact[n++] = *v;
+		if (*v == ' ' || *v == '\t') {
+			const char *next = v + strspn(v, " \t");
+
+			/* "map_gpa_ range" or "1 2" is not two items. */
+			if (last != ',' && *next && *next != ',')
+				return error_at(ps, "%s: '%s' has a blank inside an item; items are separated by commas",
+						key, value), -1;
+			continue;
+		}
+		compact[n++] = last = *v;
 	}
 	compact[n] = '\0';
 	r = tnl_hc_mask_parse(compact, mask);

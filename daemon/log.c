@@ -2,6 +2,7 @@
 /* Logging to stderr, which systemd turns into journal entries; STATUS=. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
 
@@ -15,8 +16,12 @@ void tvd_log(int level, const char *fmt, ...)
 
 	if (level > tvd_log_level)
 		return;
-	/* "<N>" is how systemd's stdout/stderr stream learns the priority. */
-	fprintf(stderr, "<%d>", level);
+	/*
+	 * "<N>" is how systemd's stream to the journal learns the priority;
+	 * systemd says it is there with $JOURNAL_STREAM.
+	 */
+	if (getenv("JOURNAL_STREAM"))
+		fprintf(stderr, "<%d>", level);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

@@ -178,7 +178,7 @@ int main(int argc, char **argv)
 		return 1;
 	r = tvd_module_start(&d);
 	if (r) {
-		log_at(LOG_ERR, "cannot start with this policy: the module refused it (%s)",
+		log_at(LOG_ERR, "cannot start: the thinvm module is there but did not take thinvmd (%s)",
 		       strerror(-r));
 		return 1;
 	}

@@ -160,7 +160,9 @@ static void vm_created(struct thinvmd *d, const struct tnl_vm *vm)
 		return;
 	}
 	m->vms = v;
-	m->vms[m->n_vms] = *vm;
+	/* The event has the id and pid; the module has the rest. */
+	if (tnl_get_vm(m->nl, vm->id, &m->vms[m->n_vms]))
+		m->vms[m->n_vms] = *vm;
 	m->vms[m->n_vms].fields |= TNL_VM_ID | TNL_VM_PID;
 	m->n_vms++;
 	qsort(m->vms, m->n_vms, sizeof(*v), vm_cmp);
@@ -410,6 +412,15 @@ int tvd_module_set_vm(struct thinvmd *d, uint32_t id, uint64_t mask,
 	return 0;
 }
 
+void tvd_module_refresh(struct thinvmd *d)
+{
+	if (!d->module.loaded)
+		return;
+	if (reread_vms(d) || reread_cpus(d))
+		log_at(LOG_WARNING, "could not read the VMs and CPUs: %s",
+		       tnl_last_error(d->module.nl));
+}
+
 int tvd_module_get_vm(struct thinvmd *d, uint32_t id, struct tnl_vm *vm)
 {
 	if (!d->module.loaded)
@@ -476,6 +487,15 @@ static int retry_appearance(sd_event_source *s, uint64_t usec, void *userdata)
 					   RETRY_USEC, 0, retry_appearance, d);
 	}
 	return 0;
+}
+
+void tvd_module_reconnect(struct thinvmd *d)
+{
+	if (!d->module.loaded) {
+		d->module.retry = sd_event_source_disable_unref(d->module.retry);
+		if (module_appeared(d) == -ENOENT)
+			log_at(LOG_DEBUG, "thinvm module still not loaded");
+	}
 }
 
 static void appear(struct thinvmd *d)

@@ -16,8 +16,17 @@ int tvd_state_load(const char *dir, struct tvd_policy *over,
 {
 	char path[PATH_MAX];
 
+	int r;
+
 	snprintf(path, sizeof(path), "%s/%s", dir, THINVMD_STATE_FILE);
-	return tvd_config_load(path, over, err);
+	r = tvd_config_load(path, over, err);
+	if (!r && over->n_rules) {
+		/* thinvmd never writes them: someone edited the file. */
+		snprintf(err->msg, sizeof(err->msg),
+			 "[vm NAME] rules belong in thinvm.conf, not in the saved state");
+		return -EINVAL;
+	}
+	return r;
 }
 
 static int fail(char *why, size_t size, int e, const char *what, const char *path)

@@ -91,6 +91,13 @@ int tvd_module_push(struct thinvmd *d, const struct tvd_policy *p,
 int tvd_module_set_vm(struct thinvmd *d, uint32_t id, uint64_t mask,
 		      bool dry_run, char *why, size_t size);
 int tvd_module_get_vm(struct thinvmd *d, uint32_t id, struct tnl_vm *vm);
+/* Read the VMs and CPUs again from the module. */
+void tvd_module_refresh(struct thinvmd *d);
+/*
+ * Connect to the module if it is there and thinvmd is not connected (it
+ * refused an earlier policy, say): after a policy change.
+ */
+void tvd_module_reconnect(struct thinvmd *d);
 /* Apply the rules of @d->effective to every named VM (after a reload). */
 void tvd_module_apply_rules(struct thinvmd *d, const struct tvd_policy *old);
 /* A CPU whose last admission check failed (sysfs's incompatible_cpus). */

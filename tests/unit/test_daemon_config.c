@@ -487,3 +487,11 @@ Test(daemon_config, write_reads_back_the_widest_policy)
 	add_rule(&pol, "all", UINT64_MAX);
 	round_trip(&pol);
 }
+
+Test(daemon_config, blank_inside_a_mask_item)
+{
+	bad("[policy]\nhypercall-ceiling = 1 2\n", 2, "blank inside an item");
+	bad("[policy]\nhypercall-default = map_gpa_ range\n", 2, "blank inside an item");
+	good("[policy]\nhypercall-ceiling =  map_gpa_range , 5 \n");
+	cr_assert_eq(pol.hc_ceiling, (1ULL << 12) | (1ULL << 5));
+}

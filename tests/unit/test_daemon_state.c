@@ -137,3 +137,15 @@ Test(daemon_state, an_existing_file_is_replaced_whole)
 	cr_assert_null(strstr(text, "hyperv-vcpu-limit"));
 	cr_assert_eq(n, (size_t)after.st_size);
 }
+
+/* thinvmd writes [policy] only: rules there mean the file was edited. */
+Test(daemon_state, rules_in_the_saved_state_are_refused)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fputs("[policy]\nhotplug-mode = reject\n\n[vm web]\nhypercall-exit = none\n", f);
+	fclose(f);
+	cr_assert_eq(tvd_state_load(dir, &back, &err), -EINVAL);
+	cr_assert(strstr(err.msg, "belong in thinvm.conf"), "%s", err.msg);
+}
