@@ -48,6 +48,18 @@ run_unit() {
 	fi
 }
 
+# Tier 2: thinvmd on a private D-Bus, no module (tests/bus/).
+run_bus() {
+	tier "thinvmd on a private bus"
+	tests/bus/run.sh build/thinvmd build/tests/bus/test_thinvmd_bus "$out/bus" \
+		>"$out/bus.txt" 2>"$out/bus.log"
+	rc=$?
+	cat "$out/bus.txt" >>"$results"
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$out/bus.txt"; then
+		add "FAIL bus/run: tests/bus/run.sh exited $rc without a FAIL line (see $out/bus.log)"
+	fi
+}
+
 # After a lane that completed, the console must show the reboot notifier
 # turning virtualization off on every CPU (init powers off with a VM open,
 # so there is something to turn off).
@@ -111,6 +123,9 @@ run_lane_vmx() {
 	check_reboot_line vmx "$out/vmx" 2
 }
 
+# Lane 3 boots twice on one state disk (/var/lib/thinvm in the guest): the
+# checks of checks/ as lane systemd, then, on the same image, those of
+# checks-reboot/ as lane systemd-reboot (tests/vm/systemd/README.md).
 run_lane_systemd() {
 	tier "lane 3: systemd root under QEMU"
 	rm -rf "$out/destdir"
@@ -118,14 +133,58 @@ run_lane_systemd() {
 		add "FAIL systemd/install: make install DESTDIR failed (see $out/install.log)"
 		return
 	fi
+	disk=$out/systemd/state.img
+	mkdir -p "$out/systemd" "$out/systemd-reboot"
 	boot_qemu_lane systemd "$out/systemd" \
 		tests/vm/systemd/boot.sh --kernel-dir "$kdir" --destdir "$out/destdir" \
-		--out "$out/systemd" --timeout 600
+		--state-disk "$disk" --out "$out/systemd" --timeout 600
 	collect systemd "$out/systemd" "$rc"
+
+	# The first boot's power-off must have unmounted the state disk cleanly:
+	# no journal left to replay (e2fsck -n alone would skip that and pass),
+	# state clean, and e2fsck -fn finds nothing to fix.
+	if grep -qx "END systemd" "$out/systemd/result.txt.clean" 2>/dev/null; then
+		log=$out/systemd/state-fsck.log
+		why=
+		if ! dumpe2fs -h "$disk" >"$log" 2>&1; then
+			why="dumpe2fs -h cannot read it"
+		elif grep -q '^Filesystem features:.*needs_recovery' "$log"; then
+			why="its journal needs recovery: the power-off did not unmount it"
+		elif ! grep -q '^Filesystem state: *clean$' "$log"; then
+			why="$(grep '^Filesystem state:' "$log")"
+		elif ! e2fsck -fn "$disk" >>"$log" 2>&1; then
+			why="e2fsck -fn found errors"
+		fi
+		if [ -z "$why" ]; then
+			add "PASS systemd/state-disk-clean"
+		else
+			add "FAIL systemd/state-disk-clean: the state disk after the power-off: $why (see $log)"
+		fi
+	fi
+
+	tier "lane 3: the same root rebooted on the same state disk"
+	if [ ! -f "$out/systemd/root.cpio.zst" ] || [ ! -f "$disk" ]; then
+		add "FAIL systemd-reboot/boot: the first boot left no image or state disk"
+		return
+	fi
+	# A retried boot starts again from the disk as the first boot left it.
+	cp --sparse=always "$disk" "$out/systemd-reboot/state-after-first-boot.img"
+	boot_qemu_lane systemd-reboot "$out/systemd-reboot" \
+		lane3_reboot "$out/systemd-reboot/state-after-first-boot.img" \
+		tests/vm/systemd/boot.sh --kernel-dir "$kdir" \
+		--reuse-image "$out/systemd/root.cpio.zst" --state-disk "$disk" \
+		--phase reboot --out "$out/systemd-reboot" --timeout 600
+	collect systemd-reboot "$out/systemd-reboot" "$rc"
+}
+lane3_reboot() { # SAVED_DISK BOOT_COMMAND...   (its --state-disk is $disk)
+	cp --sparse=always "$1" "$disk" || return 1
+	shift
+	"$@"
 }
 
 start=$(date +%s)
 run_unit
+run_bus
 if kdir=$(scripts/kernel.sh) &&
 	tests/vm/mkinitramfs.sh "$kdir" kmod/thinvm.ko build/vmprogs build/vmctl \
 		"$out/initramfs.cpio"; then

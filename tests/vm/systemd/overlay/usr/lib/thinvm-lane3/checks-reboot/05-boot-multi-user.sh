@@ -1,0 +1,1 @@
+../checks/10-boot-multi-user.sh

@@ -1,0 +1,1 @@
+../checks/60-no-failed-units.sh

@@ -1,0 +1,1 @@
+../checks/90-kernel-log-clean.sh
