@@ -3,7 +3,12 @@ B="busctl --no-pager"
 M="org.thinvm.Manager1 /org/thinvm/Manager1 org.thinvm.Manager1"
 T=/usr/lib/thinvm/tests
 
-fail() { echo "$*"; exit 1; }
+# The daemon's last words, then the reason (the runner shows the last line).
+fail() {
+	journalctl -u thinvmd -o short-monotonic --no-pager -n 8 2>/dev/null | sed 's/^/journal: /'
+	echo "$*"
+	exit 1
+}
 
 # The value of a Manager1 property, without its type: reject, 4096, ...
 prop() { $B get-property $M "$1" | sed 's/^[a-z]* //; s/^"\(.*\)"$/\1/'; }

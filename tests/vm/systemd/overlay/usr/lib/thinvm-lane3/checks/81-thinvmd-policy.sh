@@ -9,7 +9,7 @@ r=$(probe) || fail "hc_probe: $r"
 [ "$r" = exits ] || fail "with the default policy the hypercall $r, it should exit"
 call SetHypercallDefault t 0 || fail "SetHypercallDefault failed"
 $T/thinvm_nl policy
-$T/thinvm_nl policy | grep -q 'default=none' || fail "the module's default is not empty"
+$T/thinvm_nl policy | grep -q 'default=0x0 ' || fail "the module's default is not empty"
 r=$(probe) || fail "hc_probe: $r"
 [ "$r" = refused ] || fail "with an empty default the hypercall $r, it should be refused"
 call SetHypercallCeiling t 0 || fail "SetHypercallCeiling failed"
