@@ -54,13 +54,19 @@ int tvd_apply(struct thinvmd *d, const struct tvd_policy *config,
 		return sd_bus_error_setf(err, TVD_ERROR_INVALID_POLICY, "%s", why);
 	if (d->module.loaded) {
 		r = tvd_module_push(d, &next, true, why, sizeof(why));
-		if (r)
+		/* Gone meanwhile: kept and pushed when it is back, as if absent. */
+		if (r && r != -ENODEV)
 			return tvd_module_error(err, r, why);
 	}
 	if (save) {
 		r = tvd_state_save(d->state_dir, overrides, why, sizeof(why));
 		if (r) {
+			char why2[256];
+
 			log_at(LOG_ERR, "%s", why);
+			/* The new file may be in place if only the last fsync failed. */
+			if (tvd_state_save(d->state_dir, &d->overrides, why2, sizeof(why2)))
+				log_at(LOG_ERR, "could not restore the saved state: %s", why2);
 			return sd_bus_error_setf(err, TVD_ERROR_PERSIST_FAILED,
 						 "the setting could not be saved, so it was not applied: %s",
 						 why);
@@ -68,7 +74,7 @@ int tvd_apply(struct thinvmd *d, const struct tvd_policy *config,
 	}
 	if (d->module.loaded) {
 		r = tvd_module_push(d, &next, false, why, sizeof(why));
-		if (r) {
+		if (r && r != -ENODEV) {
 			char why2[256];
 
 			if (save && tvd_state_save(d->state_dir, &d->overrides, why2, sizeof(why2)))

@@ -12,6 +12,12 @@
 
 #include "thinvmd.h"
 
+/*
+ * The call blocks the daemon's one loop, so it is short: well under the
+ * watchdog's period, long enough for an agent to ask a password.
+ */
+#define POLKIT_TIMEOUT_USEC (10 * 1000 * 1000)
+
 static int ask_polkit(sd_bus_message *m, const char *action, sd_bus_error *err)
 {
 	sd_bus *bus = sd_bus_message_get_bus(m);
@@ -29,7 +35,7 @@ static int ask_polkit(sd_bus_message *m, const char *action, sd_bus_error *err)
 					  "name", "s", sd_bus_message_get_sender(m), action,
 					  0, interactive ? 1u : 0u, "");
 	if (r >= 0)
-		r = sd_bus_call(bus, req, 0, &e, &reply);
+		r = sd_bus_call(bus, req, POLKIT_TIMEOUT_USEC, &e, &reply);
 	if (r >= 0)
 		r = sd_bus_message_enter_container(reply, 'r', "bba{ss}");
 	if (r >= 0)
@@ -41,7 +47,7 @@ static int ask_polkit(sd_bus_message *m, const char *action, sd_bus_error *err)
 						     SD_BUS_ERROR_NAME_HAS_NO_OWNER);
 
 		if (!absent)
-			log_at(LOG_WARNING, "polkit did not answer for %s: %s", action,
+			log_at(LOG_WARNING, "polkit refused to check %s: %s", action,
 			       e.message ? e.message : strerror(-r));
 		sd_bus_error_free(&e);
 		return sd_bus_error_setf(err, SD_BUS_ERROR_ACCESS_DENIED,

@@ -38,35 +38,16 @@ static uint32_t hotplug_of(const struct tvd_policy *p)
 	return p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode : THINVM_HOTPLUG_REJECT;
 }
 
-static int get_ceiling(sd_bus *bus, const char *path, const char *iface,
-		       const char *prop, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "t", ceiling_of(d, &d->effective));
-}
-
-static int get_default(sd_bus *bus, const char *path, const char *iface,
-		       const char *prop, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "t", default_of(d, &d->effective));
-}
-
-static int get_hotplug(sd_bus *bus, const char *path, const char *iface,
-		       const char *prop, sd_bus_message *reply, void *userdata,
-		       sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "s",
-				     tnl_hotplug_mode_name(hotplug_of(&d->effective)));
+/* A getter of one Manager1 property: @expr of the daemon @d, as @sig. */
+#define GETTER(fn, sig, expr)						\
+static int fn(sd_bus *bus, const char *path, const char *iface,		\
+	      const char *prop, sd_bus_message *reply, void *userdata,	\
+	      sd_bus_error *err)						\
+{									\
+	struct thinvmd *d = userdata;					\
+									\
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;	\
+	return sd_bus_message_append(reply, sig, expr);			\
 }
 
 static int append_features(sd_bus_message *reply, uint64_t set)
@@ -80,28 +61,6 @@ static int append_features(sd_bus_message *reply, uint64_t set)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int get_hidden(sd_bus *bus, const char *path, const char *iface,
-		      const char *prop, sd_bus_message *reply, void *userdata,
-		      sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return append_features(reply, d->effective.set & TVD_HIDDEN_FEATURES ?
-				      d->effective.hidden_features : 0);
-}
-
-static int get_hyperv(sd_bus *bus, const char *path, const char *iface,
-		      const char *prop, sd_bus_message *reply, void *userdata,
-		      sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "u", d->effective.set & TVD_HYPERV_VCPU_LIMIT ?
-					     d->effective.hyperv_vcpu_limit : 0);
-}
-
 static int append_fields(sd_bus_message *reply, unsigned int fields)
 {
 	int r = sd_bus_message_open_container(reply, 'a', "s");
@@ -113,91 +72,57 @@ static int append_fields(sd_bus_message *reply, unsigned int fields)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-static int get_overridden(sd_bus *bus, const char *path, const char *iface,
-			  const char *prop, sd_bus_message *reply, void *userdata,
-			  sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return append_fields(reply, d->overrides.set);
-}
-
-static int get_module_state(sd_bus *bus, const char *path, const char *iface,
-			    const char *prop, sd_bus_message *reply, void *userdata,
-			    sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "s", d->module.loaded ? "loaded" : "not-loaded");
-}
-
-static int get_vendor(sd_bus *bus, const char *path, const char *iface,
-		      const char *prop, sd_bus_message *reply, void *userdata,
-		      sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "s", d->module.caps.vendor);
-}
-
-static int get_supported(sd_bus *bus, const char *path, const char *iface,
-			 const char *prop, sd_bus_message *reply, void *userdata,
-			 sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "t", d->module.caps.hc_supported);
-}
-
-static int get_generation(sd_bus *bus, const char *path, const char *iface,
-			  const char *prop, sd_bus_message *reply, void *userdata,
-			  sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
-
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "t", d->module.generation);
-}
-
 #define CPUS_MAX 4096
 
-static int get_incompatible(sd_bus *bus, const char *path, const char *iface,
-			    const char *prop, sd_bus_message *reply, void *userdata,
-			    sd_bus_error *err)
+static int append_incompatible(sd_bus_message *reply, const struct thinvmd *d)
 {
-	struct thinvmd *d = userdata;
 	static uint32_t cpus[CPUS_MAX];
 	size_t n = tvd_module_incompatible(d, cpus, CPUS_MAX);
 
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
 	return sd_bus_message_append_array(reply, 'u', cpus, n * sizeof(cpus[0]));
 }
 
-static int get_vm_count(sd_bus *bus, const char *path, const char *iface,
-			const char *prop, sd_bus_message *reply, void *userdata,
-			sd_bus_error *err)
-{
-	struct thinvmd *d = userdata;
+/* Hidden features and the Hyper-V limit read as none and 0 when unset. */
+#define HIDDEN(d) ((d)->effective.set & TVD_HIDDEN_FEATURES ? (d)->effective.hidden_features : 0)
+#define HYPERV(d) ((d)->effective.set & TVD_HYPERV_VCPU_LIMIT ? \
+		   (d)->effective.hyperv_vcpu_limit : 0)
 
-	(void)bus, (void)path, (void)iface, (void)prop, (void)err;
-	return sd_bus_message_append(reply, "u", (uint32_t)d->module.n_vms);
+GETTER(get_ceiling, "t", ceiling_of(d, &d->effective))
+GETTER(get_default, "t", default_of(d, &d->effective))
+GETTER(get_hotplug, "s", tnl_hotplug_mode_name(hotplug_of(&d->effective)))
+GETTER(get_hyperv, "u", HYPERV(d))
+GETTER(get_module_state, "s", tvd_module_state(&d->module))
+GETTER(get_vendor, "s", d->module.caps.vendor)
+GETTER(get_supported, "t", d->module.caps.hc_supported)
+GETTER(get_generation, "t", d->module.generation)
+GETTER(get_vm_count, "u", (uint32_t)d->module.n_vms)
+
+/* The same shape, for values that are containers. */
+#define CONTAINER_GETTER(fn, expr)					\
+static int fn(sd_bus *bus, const char *path, const char *iface,		\
+	      const char *prop, sd_bus_message *reply, void *userdata,	\
+	      sd_bus_error *err)						\
+{									\
+	struct thinvmd *d = userdata;					\
+									\
+	(void)bus, (void)path, (void)iface, (void)prop, (void)err;	\
+	return expr;							\
 }
+
+CONTAINER_GETTER(get_hidden, append_features(reply, HIDDEN(d)))
+CONTAINER_GETTER(get_overridden, append_fields(reply, d->overrides.set))
+CONTAINER_GETTER(get_incompatible, append_incompatible(reply, d))
 
 /* One field of the overrides set to the value in @change. */
 static int set_field(sd_bus_message *m, struct thinvmd *d, unsigned int field,
 		     const struct tvd_policy *change, sd_bus_error *err)
 {
-	static struct tvd_policy over, next;
+	static struct tvd_policy over;
 	int r;
 
 	over = d->overrides;
 	tvd_policy_overlay(&over, change, &over);
 	over.set |= field;
-	tvd_policy_overlay(&d->config, &over, &next);
 	if (!tvd_policy_diff(&over, &d->overrides))
 		return sd_bus_reply_method_return(m, NULL);
 	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
@@ -312,26 +237,11 @@ static int method_reset(sd_bus_message *m, void *userdata, sd_bus_error *err)
 
 static int method_set_vm(sd_bus_message *m, void *userdata, sd_bus_error *err)
 {
-	struct thinvmd *d = userdata;
 	uint32_t id;
 	uint64_t mask;
-	char why[512];
 	int r = sd_bus_message_read(m, "ut", &id, &mask);
 
-	if (r < 0)
-		return r;
-	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
-		return -EACCES;
-	if (!d->module.loaded)
-		return sd_bus_error_setf(err, TVD_ERROR_MODULE_NOT_LOADED,
-					 "the thinvm module is not loaded, so there are no VMs");
-	r = tvd_module_set_vm(d, id, mask, false, why, sizeof(why));
-	if (r)
-		return tvd_module_error(err, r, why);
-	log_at(LOG_NOTICE, "VM %u: hypercall exit mask %#llx set over D-Bus", id,
-	       (unsigned long long)mask);
-	tvd_bus_sync(d);
-	return sd_bus_reply_method_return(m, NULL);
+	return r < 0 ? r : tvd_bus_set_vm_mask(m, userdata, id, mask, err);
 }
 
 static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *err)
@@ -354,6 +264,7 @@ static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *err)
 		return -EACCES;
 	/* VMs' vCPUs and masks change without events: read them now. */
 	tvd_module_refresh(d);
+	tvd_bus_sync(d);
 	json = tvd_describe(d);
 	if (!json)
 		return -ENOMEM;
@@ -488,12 +399,10 @@ static void snapshot(const struct thinvmd *d, struct tvd_shown *s)
 	s->effective.hc_ceiling = ceiling_of(d, &d->effective);
 	s->effective.hc_default = default_of(d, &d->effective);
 	s->effective.hotplug_mode = hotplug_of(&d->effective);
-	s->effective.hidden_features = d->effective.set & TVD_HIDDEN_FEATURES ?
-				       d->effective.hidden_features : 0;
-	s->effective.hyperv_vcpu_limit = d->effective.set & TVD_HYPERV_VCPU_LIMIT ?
-					 d->effective.hyperv_vcpu_limit : 0;
+	s->effective.hidden_features = HIDDEN(d);
+	s->effective.hyperv_vcpu_limit = HYPERV(d);
 	s->overridden = d->overrides.set;
-	s->loaded = d->module.loaded;
+	s->state = tvd_module_state(&d->module);
 	memcpy(s->vendor, d->module.caps.vendor, sizeof(s->vendor));
 	s->generation = d->module.generation;
 	s->hc_supported = d->module.caps.hc_supported;
@@ -528,7 +437,7 @@ void tvd_bus_sync(struct thinvmd *d)
 		CHANGED(was->effective.hidden_features != now.effective.hidden_features, "HiddenFeatures");
 		CHANGED(was->effective.hyperv_vcpu_limit != now.effective.hyperv_vcpu_limit, "HyperVVCPULimit");
 		CHANGED(was->overridden != now.overridden, "OverriddenFields");
-		CHANGED(was->loaded != now.loaded, "ModuleState");
+		CHANGED(strcmp(was->state, now.state), "ModuleState");
 		CHANGED(strcmp(was->vendor, now.vendor), "Vendor");
 		CHANGED(was->hc_supported != now.hc_supported, "HypercallsSupported");
 		CHANGED(was->generation != now.generation, "PolicyGeneration");
@@ -558,6 +467,9 @@ int tvd_bus_start(struct thinvmd *d)
 				     manager_vtable, d);
 	if (r >= 0)
 		r = tvd_bus_vm_start(d);
+	/* Without the bus thinvmd is no use: end, and let systemd restart it. */
+	if (r >= 0)
+		r = sd_bus_set_exit_on_disconnect(d->bus, 1);
 	if (r >= 0)
 		r = sd_bus_attach_event(d->bus, d->event, SD_EVENT_PRIORITY_NORMAL);
 	if (r >= 0)

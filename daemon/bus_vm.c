@@ -80,10 +80,19 @@ static int read_vm(sd_bus *bus, const char *path, struct thinvmd *d,
 		   struct tnl_vm *vm, sd_bus_error *err)
 {
 	sd_bus_message *m = sd_bus_get_current_message(bus);
+	uint8_t type;
 	uint32_t id;
 	int r;
 
-	if (m && !tvd_authorize(m, TVD_ACTION_INSPECT, err))
+	/*
+	 * A caller reading properties must be allowed to; values read for a
+	 * signal thinvmd sends (InterfacesAdded, while it handles some other
+	 * call) are not that call's caller's to be checked.
+	 */
+	if (m && sd_bus_message_get_type(m, &type) >= 0 && type == SD_BUS_MESSAGE_METHOD_CALL &&
+	    (sd_bus_message_is_method_call(m, "org.freedesktop.DBus.Properties", NULL) ||
+	     sd_bus_message_is_method_call(m, "org.freedesktop.DBus.ObjectManager", NULL)) &&
+	    !tvd_authorize(m, TVD_ACTION_INSPECT, err))
 		return -EACCES;
 	if (path_id(path, &id))
 		return sd_bus_error_setf(err, TVD_ERROR_NO_SUCH_VM, "%s is not a VM's path", path);
@@ -119,18 +128,12 @@ VM_GETTER(get_mask, "t", vm.hc_exit_mask)
 VM_GETTER(get_requested, "t", vm.hc_requested)
 VM_GETTER(get_generation, "t", vm.policy_generation)
 
-static int method_set_mask(sd_bus_message *m, void *userdata, sd_bus_error *err)
+int tvd_bus_set_vm_mask(sd_bus_message *m, struct thinvmd *d, uint32_t id,
+			uint64_t mask, sd_bus_error *err)
 {
-	struct thinvmd *d = userdata;
-	uint32_t id;
-	uint64_t mask;
 	char why[512];
-	int r = sd_bus_message_read(m, "t", &mask);
+	int r;
 
-	if (r < 0)
-		return r;
-	if (path_id(sd_bus_message_get_path(m), &id))
-		return sd_bus_error_setf(err, TVD_ERROR_NO_SUCH_VM, "not a VM's path");
 	/* Before the VM is looked at: whether it exists is not for anyone. */
 	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
 		return -EACCES;
@@ -139,7 +142,21 @@ static int method_set_mask(sd_bus_message *m, void *userdata, sd_bus_error *err)
 		return tvd_module_error(err, r, why);
 	log_at(LOG_NOTICE, "VM %u: hypercall exit mask %#llx set over D-Bus", id,
 	       (unsigned long long)mask);
+	tvd_bus_sync(d);
 	return sd_bus_reply_method_return(m, NULL);
+}
+
+static int method_set_mask(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	uint32_t id;
+	uint64_t mask;
+	int r = sd_bus_message_read(m, "t", &mask);
+
+	if (r < 0)
+		return r;
+	if (path_id(sd_bus_message_get_path(m), &id))
+		return sd_bus_error_setf(err, TVD_ERROR_NO_SUCH_VM, "not a VM's path");
+	return tvd_bus_set_vm_mask(m, userdata, id, mask, err);
 }
 
 /*

@@ -1,14 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Logging to stderr, which systemd turns into journal entries; STATUS=. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
 
 #include "thinvmd.h"
 
 int tvd_log_level = LOG_INFO;
+
+/* Is stderr systemd's stream to the journal? ($JOURNAL_STREAM is "dev:ino".) */
+static bool to_journal(void)
+{
+	static int known = -1;
+	const char *v = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (known < 0)
+		known = v && sscanf(v, "%llu:%llu", &dev, &ino) == 2 && !fstat(2, &st) &&
+			st.st_dev == dev && st.st_ino == ino;
+	return known;
+}
 
 void tvd_log(int level, const char *fmt, ...)
 {
@@ -20,7 +36,7 @@ void tvd_log(int level, const char *fmt, ...)
 	 * "<N>" is how systemd's stream to the journal learns the priority;
 	 * systemd says it is there with $JOURNAL_STREAM.
 	 */
-	if (getenv("JOURNAL_STREAM"))
+	if (to_journal())
 		fprintf(stderr, "<%d>", level);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

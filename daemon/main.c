@@ -57,6 +57,8 @@ static int on_post(sd_event_source *s, void *userdata)
 	return 0;
 }
 
+#define EXIT_CONFIG 78
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -146,8 +148,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	/* EX_CONFIG: systemd does not restart a unit for a bad file. */
 	if (load(&d))
-		return 1;
+		return EXIT_CONFIG;
 	if (check_only) {
 		printf("%s: OK\n", d.config_path);
 		return 0;
@@ -192,5 +195,5 @@ int main(int argc, char **argv)
 	tvd_module_stop(&d);
 	tvd_bus_stop(&d);
 	sd_event_unref(d.event);
-	return r < 0 ? 1 : 0;
+	return r != 0;
 }

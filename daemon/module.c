@@ -35,6 +35,21 @@ static int vm_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Room for one more element of @size in *@v (@n used of *@cap). */
+static int grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *bigger;
+
+	if (n < *cap)
+		return 0;
+	bigger = realloc(*v, (*cap ? *cap * 2 : 16) * size);
+	if (!bigger)
+		return -ENOMEM;
+	*v = bigger;
+	*cap = *cap ? *cap * 2 : 16;
+	return 0;
+}
+
 struct vm_list {
 	struct tnl_vm *v;
 	size_t n, cap;
@@ -44,15 +59,8 @@ static int collect_vm(const struct tnl_vm *vm, void *arg)
 {
 	struct vm_list *l = arg;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct tnl_vm *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n++] = *vm;
 	return 0;
 }
@@ -66,15 +74,8 @@ static int collect_cpu(const struct tnl_cpu *cpu, void *arg)
 {
 	struct cpu_list *l = arg;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct tnl_cpu *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n++] = *cpu;
 	return 0;
 }
@@ -96,18 +97,24 @@ static int reread_vms(struct thinvmd *d)
 			free(l.v);
 			continue;
 		}
-		/* Objects of VMs no longer there go, new ones come. */
-		for (size_t i = 0; i < m->n_vms; i++) {
-			if (!bsearch(&m->vms[i], l.v, l.n, sizeof(*l.v), vm_cmp))
-				tvd_bus_vm_removed(d, m->vms[i].id);
+		/*
+		 * Objects of VMs no longer there go while the old list still
+		 * finds them; new ones come once the new list does.
+		 */
+		struct tnl_vm *old = m->vms;
+		size_t n_old = m->n_vms;
+
+		for (size_t i = 0; i < n_old; i++) {
+			if (!l.n || !bsearch(&old[i], l.v, l.n, sizeof(*l.v), vm_cmp))
+				tvd_bus_vm_removed(d, old[i].id);
 		}
-		for (size_t i = 0; i < l.n; i++) {
-			if (!m->vms || !bsearch(&l.v[i], m->vms, m->n_vms, sizeof(*l.v), vm_cmp))
-				tvd_bus_vm_added(d, l.v[i].id);
-		}
-		free(m->vms);
 		m->vms = l.v;
 		m->n_vms = l.n;
+		for (size_t i = 0; i < l.n; i++) {
+			if (!n_old || !bsearch(&l.v[i], old, n_old, sizeof(*l.v), vm_cmp))
+				tvd_bus_vm_added(d, l.v[i].id);
+		}
+		free(old);
 		return 0;
 	}
 	return 0;
@@ -205,6 +212,8 @@ static void apply_rule(struct thinvmd *d, const struct tnl_vm *vm)
 void tvd_module_apply_rules(struct thinvmd *d, const struct tvd_policy *old)
 {
 	struct tvd_module *m = &d->module;
+	struct tnl_policy host;
+	bool have_host = false;
 
 	if (!m->loaded)
 		return;
@@ -218,15 +227,17 @@ void tvd_module_apply_rules(struct thinvmd *d, const struct tvd_policy *old)
 			continue;
 		if (now) {
 			apply_rule(d, vm);
-		} else if (was) {
-			/* Its rule is gone: back to what any new VM gets. */
-			struct tnl_policy p;
-
-			if (tnl_get_policy(m->nl, &p) ||
-			    tvd_module_set_vm(d, vm->id, p.hc_default, false, why, sizeof(why)))
-				log_at(LOG_ERR, "VM %u '%s': could not restore the default mask",
-				       vm->id, vm->name);
+			continue;
 		}
+		if (!was)
+			continue;
+		/* Its rule is gone: back to what any new VM gets. */
+		if (!have_host && tnl_get_policy(m->nl, &host) == 0)
+			have_host = true;
+		if (!have_host ||
+		    tvd_module_set_vm(d, vm->id, host.hc_default, false, why, sizeof(why)))
+			log_at(LOG_ERR, "VM %u '%s': could not restore the default mask",
+			       vm->id, vm->name);
 	}
 }
 
@@ -270,8 +281,10 @@ static void on_event(struct thinvmd *d, const struct tnl_event *ev)
 		break;
 	case THINVM_CMD_POLICY_APPLIED:
 		if (ev->has & TNL_EV_POLICY) {
-			m->generation = ev->policy.generation;
-			if (ev->policy.generation != m->pushed_generation)
+			/* thinvmd's own echoes may come after a newer push. */
+			if (ev->policy.generation > m->generation)
+				m->generation = ev->policy.generation;
+			if (ev->policy.generation > m->pushed_generation)
 				log_at(LOG_WARNING, "the host policy was changed by another program (generation %llu); thinvmd's is generation %llu",
 				       (unsigned long long)ev->policy.generation,
 				       (unsigned long long)m->pushed_generation);
@@ -303,6 +316,9 @@ static int on_events(sd_event_source *s, int fd, uint32_t revents, void *userdat
 			log_at(LOG_WARNING, "events were lost (socket overflow); reading VMs and CPUs again");
 			reread_vms(d);
 			reread_cpus(d);
+			/* A lost VM_RENAMED would leave a named VM without its rule. */
+			for (size_t i = 0; i < d->module.n_vms; i++)
+				apply_rule(d, &d->module.vms[i]);
 			continue;
 		}
 		if (r == -EPROTO)
@@ -352,6 +368,11 @@ int tvd_module_push(struct thinvmd *d, const struct tvd_policy *p,
 				   dry_run ? THINVM_SET_F_DRY_RUN : 0, &reply);
 		if (r != -ESTALE)
 			break;
+	}
+	if (r == -ENOENT) {
+		/* The family went away under us: DELFAMILY is on its way. */
+		snprintf(why, size, "the thinvm module went away");
+		return -ENODEV;
 	}
 	if (r) {
 		snprintf(why, size, "the module refused the policy: %s%s%s", strerror(-r),
@@ -454,8 +475,11 @@ static int module_appeared(struct thinvmd *d)
 	m->loaded = true;
 	r = tvd_module_push(d, &d->effective, false, why, sizeof(why));
 	if (r) {
-		log_at(LOG_ERR, "thinvm module: %s", why);
-		goto fail;
+		log_at(LOG_ERR, "thinvm module: %s; not connected until a policy it takes (Reload(), D-Bus)",
+		       why);
+		m->refused = true;
+		module_gone(d);
+		return r;
 	}
 	r = reread_vms(d);
 	if (!r)
@@ -466,6 +490,7 @@ static int module_appeared(struct thinvmd *d)
 	}
 	for (size_t i = 0; i < m->n_vms; i++)
 		apply_rule(d, &m->vms[i]);
+	m->refused = false;
 	log_at(LOG_NOTICE, "thinvm module (%s) connected: %zu VMs, %zu CPUs, policy generation %llu",
 	       m->caps.vendor, m->n_vms, m->n_cpus, (unsigned long long)m->generation);
 	m->retries = 0;
@@ -525,7 +550,7 @@ static void module_gone(struct thinvmd *d)
 	m->n_vms = m->n_cpus = 0;
 	m->generation = m->pushed_generation = 0;
 	memset(&m->caps, 0, sizeof(m->caps));
-	if (was)
+	if (was && !m->refused)
 		log_at(LOG_NOTICE, "thinvm module gone; its policy is pushed again when it comes back");
 	tvd_bus_sync(d);
 }
@@ -543,8 +568,10 @@ static int on_ctrl_msg(struct nl_msg *msg, void *arg)
 		return NL_OK;
 	if (g->cmd == CTRL_CMD_NEWFAMILY)
 		appear(d);
-	else if (g->cmd == CTRL_CMD_DELFAMILY)
+	else if (g->cmd == CTRL_CMD_DELFAMILY) {
+		d->module.refused = false;
 		module_gone(d);
+	}
 	return NL_OK;
 }
 
@@ -592,11 +619,15 @@ int tvd_module_start(struct thinvmd *d)
 			    on_ctrl, d);
 	if (r < 0)
 		return r;
-	/* Joined before looking: a module loading now is not missed. */
+	/*
+	 * Joined before looking: a module loading now is not missed. A module
+	 * that refuses the policy does not stop the start: the bus is how the
+	 * policy gets fixed.
+	 */
 	r = module_appeared(d);
 	if (r == -ENOENT)
 		log_at(LOG_NOTICE, "thinvm module not loaded; its policy is pushed when it is");
-	return r == -ENOENT ? 0 : r;
+	return 0;
 }
 
 void tvd_module_stop(struct thinvmd *d)

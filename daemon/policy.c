@@ -102,9 +102,6 @@ int tvd_policy_check(const struct tvd_policy *p, char *why, size_t size)
 	return check_rules(p, why, size);
 }
 
-#define SCALAR_FIELDS (TVD_HC_CEILING | TVD_HC_DEFAULT | TVD_HOTPLUG_MODE | \
-		       TVD_HIDDEN_FEATURES | TVD_HYPERV_VCPU_LIMIT)
-
 void tvd_policy_overlay(const struct tvd_policy *base,
 			const struct tvd_policy *over, struct tvd_policy *out)
 {
@@ -120,7 +117,7 @@ void tvd_policy_overlay(const struct tvd_policy *base,
 		out->hidden_features = over->hidden_features;
 	if (over->set & TVD_HYPERV_VCPU_LIMIT)
 		out->hyperv_vcpu_limit = over->hyperv_vcpu_limit;
-	out->set |= over->set & SCALAR_FIELDS;
+	out->set |= over->set & TVD_FIELDS_ALL;
 }
 
 unsigned int tvd_policy_diff(const struct tvd_policy *a,

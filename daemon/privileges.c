@@ -60,8 +60,9 @@ int tvd_drop_privileges(const char *user, const char *state_dir)
 
 	/* The bounding set first, while CAP_SETPCAP may still be there. */
 	if (permitted(CAP_SETPCAP)) {
-		for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++) {
-			if (c != CAP_NET_ADMIN && CAP_IS_SUPPORTED(c) && cap_drop_bound(c))
+		/* The running kernel's capabilities, not the headers'. */
+		for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
+			if (c != CAP_NET_ADMIN && cap_drop_bound(c))
 				log_at(LOG_WARNING, "cannot drop capability %d from the bounding set", c);
 		}
 	}

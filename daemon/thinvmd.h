@@ -30,6 +30,8 @@ struct nl_sock;
 
 struct tvd_module {
 	bool loaded;
+	/* There, but it refused the policy: not connected until one it takes. */
+	bool refused;
 	struct tnl *nl;			/* requests and events; NULL if not loaded */
 	sd_event_source *events;	/* its event socket */
 	struct nl_sock *ctrl;		/* nlctrl's "notify": families come and go */
@@ -50,7 +52,7 @@ struct tvd_shown {
 	bool valid;
 	struct tvd_policy effective;
 	unsigned int overridden;
-	bool loaded;
+	const char *state;		/* ModuleState */
 	char vendor[TNL_VENDOR_MAX];
 	uint64_t generation;
 	uint64_t hc_supported;
@@ -71,6 +73,12 @@ struct thinvmd {
 	struct tvd_shown shown;
 	bool warned_unenforced;
 };
+
+/* ModuleState: "loaded", "policy-refused" or "not-loaded". */
+static inline const char *tvd_module_state(const struct tvd_module *m)
+{
+	return m->loaded ? "loaded" : m->refused ? "policy-refused" : "not-loaded";
+}
 
 /* Logging to stderr, which systemd sends to the journal with the level. */
 #define log_at(level, ...) tvd_log(level, __VA_ARGS__)
@@ -130,6 +138,9 @@ int tvd_bus_vm_start(struct thinvmd *d);
 void tvd_bus_vm_added(struct thinvmd *d, uint32_t id);
 void tvd_bus_vm_removed(struct thinvmd *d, uint32_t id);
 void tvd_bus_vm_changed(struct thinvmd *d, uint32_t id);
+/* Set VM @id's hypercall exit mask for the caller of @m, and reply. */
+int tvd_bus_set_vm_mask(sd_bus_message *m, struct thinvmd *d, uint32_t id,
+			uint64_t mask, sd_bus_error *err);
 
 /* authorize.c: 1 if allowed; 0 with @err set (AccessDenied) if not. */
 #define TVD_ACTION_MANAGE "org.thinvm.manage"

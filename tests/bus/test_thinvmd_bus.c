@@ -557,7 +557,7 @@ static void test_bad_config_refuses_start(void)
 	snprintf(bad, sizeof(bad), "%s/bad.conf", work);
 	write_file(bad, "[policy]\n\nhypercall-ceiling = teleport\n");
 	rc = start_daemon_status(bad, 5000, false);
-	CHECK(rc == 1, "thinvmd with a bad file: exit %d, want 1", rc);
+	CHECK(rc == 78, "thinvmd with a bad file: exit %d, want 78 (EX_CONFIG)", rc);
 	CHECK(file_contains(daemon_log, "bad.conf:3: hypercall-ceiling"),
 	      "its log does not name bad.conf:3 (see %s)", daemon_log);
 }

@@ -5,7 +5,10 @@
 conf=/etc/thinvm/thinvm.conf
 cp "$conf" /tmp/thinvm.conf.good
 printf '[policy]\n# line 2\nhotplug-mode = sideways\n' >"$conf"
-systemctl reload thinvmd
+# ExecReload= calls Reload() and waits: it fails, and thinvmd goes on.
+if systemctl reload thinvmd; then
+	fail "systemctl reload of a bad file succeeded"
+fi
 active || fail "thinvmd stopped after a bad reload"
 hotplug_is reject-while-running || fail "a bad reload changed the policy"
 journalctl -u thinvmd -o cat --no-pager | grep "reload refused" | tail -n 1
@@ -16,6 +19,9 @@ if systemctl restart thinvmd; then
 fi
 journalctl -u thinvmd -o cat --no-pager -n 30 | grep "thinvm.conf:3" | tail -n 1
 systemctl status thinvmd --no-pager -n 0 | head -n 3
+# 78 (EX_CONFIG) from --check-config: no restart loop for a bad file.
+[ "$(systemctl show -p Result --value thinvmd)" = exit-code ] ||
+	fail "the unit's result is $(systemctl show -p Result --value thinvmd), not exit-code"
 cp /tmp/thinvm.conf.good "$conf"
 systemctl reset-failed thinvmd
 systemctl start thinvmd || fail "thinvmd did not start with the good file back"
