@@ -10,8 +10,8 @@ modprobe thinvm || fail "modprobe thinvm failed"
 wait_for 1 hotplug_is reject-while-running ||
 	fail "the policy was not back within 1 s: hotplug_mode $(cat /sys/kernel/thinvm/hotplug_mode)"
 t1=$(date +%s%N)
-echo "policy back $(( (t1 - t0) / 1000000 )) ms after modprobe returned... started"
+echo "policy in the new module $(( (t1 - t0) / 1000000 )) ms after modprobe started"
 wait_for 2 sh -c '[ "$(busctl get-property org.thinvm.Manager1 /org/thinvm/Manager1 org.thinvm.Manager1 ModuleState)" = "s \"loaded\"" ]' ||
 	fail "ModuleState did not become loaded"
 journalctl -u thinvmd -o cat --no-pager | grep -E "module gone|connected" | tail -n 2
-echo "module reloaded; policy pushed again in $(( (t1 - t0) / 1000000 )) ms"
+echo "module reloaded; policy in it $(( (t1 - t0) / 1000000 )) ms after modprobe started"
