@@ -16,26 +16,17 @@
 #include "thinvm_names.h"
 #include "thinvmd.h"
 
-/* The value in force of the hypercall masks: defaults resolved. */
-static uint64_t hc_supported(const struct thinvmd *d)
+/*
+ * The values in force, defaults resolved. Without the module, "everything
+ * it will support" is all ones.
+ */
+static struct tvd_values values(const struct thinvmd *d)
 {
-	/* Without the module, "everything it will support" is all ones. */
-	return d->module.loaded ? d->module.caps.hc_supported : UINT64_MAX;
-}
+	struct tvd_values v;
 
-static uint64_t ceiling_of(const struct thinvmd *d, const struct tvd_policy *p)
-{
-	return p->set & TVD_HC_CEILING ? p->hc_ceiling : hc_supported(d);
-}
-
-static uint64_t default_of(const struct thinvmd *d, const struct tvd_policy *p)
-{
-	return p->set & TVD_HC_DEFAULT ? p->hc_default : ceiling_of(d, p);
-}
-
-static uint32_t hotplug_of(const struct tvd_policy *p)
-{
-	return p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode : THINVM_HOTPLUG_REJECT;
+	tvd_policy_values(&d->effective, d->module.loaded ? d->module.caps.hc_supported :
+			  UINT64_MAX, &v);
+	return v;
 }
 
 /* A getter of one Manager1 property: @expr of the daemon @d, as @sig. */
@@ -72,25 +63,18 @@ static int append_fields(sd_bus_message *reply, unsigned int fields)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
-#define CPUS_MAX 4096
-
 static int append_incompatible(sd_bus_message *reply, const struct thinvmd *d)
 {
-	static uint32_t cpus[CPUS_MAX];
-	size_t n = tvd_module_incompatible(d, cpus, CPUS_MAX);
+	static uint32_t cpus[TVD_CPUS_MAX];
+	size_t n = tvd_module_incompatible(d, cpus, TVD_CPUS_MAX);
 
 	return sd_bus_message_append_array(reply, 'u', cpus, n * sizeof(cpus[0]));
 }
 
-/* Hidden features and the Hyper-V limit read as none and 0 when unset. */
-#define HIDDEN(d) ((d)->effective.set & TVD_HIDDEN_FEATURES ? (d)->effective.hidden_features : 0)
-#define HYPERV(d) ((d)->effective.set & TVD_HYPERV_VCPU_LIMIT ? \
-		   (d)->effective.hyperv_vcpu_limit : 0)
-
-GETTER(get_ceiling, "t", ceiling_of(d, &d->effective))
-GETTER(get_default, "t", default_of(d, &d->effective))
-GETTER(get_hotplug, "s", tnl_hotplug_mode_name(hotplug_of(&d->effective)))
-GETTER(get_hyperv, "u", HYPERV(d))
+GETTER(get_ceiling, "t", values(d).hc_ceiling)
+GETTER(get_default, "t", values(d).hc_default)
+GETTER(get_hotplug, "s", tnl_hotplug_mode_name(values(d).hotplug_mode))
+GETTER(get_hyperv, "u", values(d).hyperv_vcpu_limit)
 GETTER(get_module_state, "s", tvd_module_state(&d->module))
 GETTER(get_vendor, "s", d->module.caps.vendor)
 GETTER(get_supported, "t", d->module.caps.hc_supported)
@@ -109,7 +93,7 @@ static int fn(sd_bus *bus, const char *path, const char *iface,		\
 	return expr;							\
 }
 
-CONTAINER_GETTER(get_hidden, append_features(reply, HIDDEN(d)))
+CONTAINER_GETTER(get_hidden, append_features(reply, values(d).hidden_features))
 CONTAINER_GETTER(get_overridden, append_fields(reply, d->overrides.set))
 CONTAINER_GETTER(get_incompatible, append_incompatible(reply, d))
 
@@ -391,36 +375,21 @@ void tvd_bus_event(struct thinvmd *d, const struct tnl_event *ev)
 /* What Manager1 shows now, to compare with what it showed. */
 static void snapshot(const struct thinvmd *d, struct tvd_shown *s)
 {
-	static uint32_t cpus[CPUS_MAX];
-	size_t n = tvd_module_incompatible(d, cpus, CPUS_MAX), used = 0;
-
 	memset(s, 0, sizeof(*s));
 	s->valid = true;
-	s->effective.hc_ceiling = ceiling_of(d, &d->effective);
-	s->effective.hc_default = default_of(d, &d->effective);
-	s->effective.hotplug_mode = hotplug_of(&d->effective);
-	s->effective.hidden_features = HIDDEN(d);
-	s->effective.hyperv_vcpu_limit = HYPERV(d);
+	s->values = values(d);
 	s->overridden = d->overrides.set;
 	s->state = tvd_module_state(&d->module);
 	memcpy(s->vendor, d->module.caps.vendor, sizeof(s->vendor));
 	s->generation = d->module.generation;
 	s->hc_supported = d->module.caps.hc_supported;
-	/* As text: a list too long for it is cut, and compares as cut. */
-	for (size_t i = 0; i < n; i++) {
-		size_t room = sizeof(s->incompatible_list) - used;
-		int k = snprintf(s->incompatible_list + used, room, "%u,", cpus[i]);
-
-		if (k < 0 || (size_t)k >= room)
-			break;
-		used += k;
-	}
+	s->n_incompatible = tvd_module_incompatible(d, s->incompatible, TVD_CPUS_MAX);
 	s->vm_count = d->module.n_vms;
 }
 
 void tvd_bus_sync(struct thinvmd *d)
 {
-	struct tvd_shown now;
+	static struct tvd_shown now;
 	const char *changed[16];
 	size_t n = 0;
 
@@ -431,17 +400,19 @@ void tvd_bus_sync(struct thinvmd *d)
 		const struct tvd_shown *was = &d->shown;
 
 #define CHANGED(cond, name) do { if (cond) changed[n++] = name; } while (0)
-		CHANGED(was->effective.hc_ceiling != now.effective.hc_ceiling, "HypercallCeiling");
-		CHANGED(was->effective.hc_default != now.effective.hc_default, "HypercallDefault");
-		CHANGED(was->effective.hotplug_mode != now.effective.hotplug_mode, "HotplugMode");
-		CHANGED(was->effective.hidden_features != now.effective.hidden_features, "HiddenFeatures");
-		CHANGED(was->effective.hyperv_vcpu_limit != now.effective.hyperv_vcpu_limit, "HyperVVCPULimit");
+		CHANGED(was->values.hc_ceiling != now.values.hc_ceiling, "HypercallCeiling");
+		CHANGED(was->values.hc_default != now.values.hc_default, "HypercallDefault");
+		CHANGED(was->values.hotplug_mode != now.values.hotplug_mode, "HotplugMode");
+		CHANGED(was->values.hidden_features != now.values.hidden_features, "HiddenFeatures");
+		CHANGED(was->values.hyperv_vcpu_limit != now.values.hyperv_vcpu_limit, "HyperVVCPULimit");
 		CHANGED(was->overridden != now.overridden, "OverriddenFields");
 		CHANGED(strcmp(was->state, now.state), "ModuleState");
 		CHANGED(strcmp(was->vendor, now.vendor), "Vendor");
 		CHANGED(was->hc_supported != now.hc_supported, "HypercallsSupported");
 		CHANGED(was->generation != now.generation, "PolicyGeneration");
-		CHANGED(strcmp(was->incompatible_list, now.incompatible_list), "IncompatibleCPUs");
+		CHANGED(was->n_incompatible != now.n_incompatible ||
+			memcmp(was->incompatible, now.incompatible,
+			       now.n_incompatible * sizeof(now.incompatible[0])), "IncompatibleCPUs");
 		CHANGED(was->vm_count != now.vm_count, "VMCount");
 #undef CHANGED
 	}

@@ -47,30 +47,25 @@ static json_object *policy(const struct thinvmd *d)
 	const struct tvd_policy *p = &d->effective;
 	json_object *o = json_object_new_object(), *a, *rules;
 	bool loaded = d->module.loaded;
-	uint64_t supported = loaded ? d->module.caps.hc_supported : 0;
+	struct tvd_values v;
 
+	tvd_policy_values(p, d->module.caps.hc_supported, &v);
 	/* Unset masks are "all the module supports": null without a module. */
-	if (p->set & TVD_HC_CEILING)
-		json_object_object_add(o, "hypercall-ceiling", hc_mask(p->hc_ceiling));
-	else
-		json_object_object_add(o, "hypercall-ceiling", loaded ? hc_mask(supported) : NULL);
-	if (p->set & TVD_HC_DEFAULT)
-		json_object_object_add(o, "hypercall-default", hc_mask(p->hc_default));
-	else if (p->set & TVD_HC_CEILING)
-		json_object_object_add(o, "hypercall-default", hc_mask(p->hc_ceiling));
-	else
-		json_object_object_add(o, "hypercall-default", loaded ? hc_mask(supported) : NULL);
-	json_object_object_add(o, "hotplug-mode", json_object_new_string(
-		tnl_hotplug_mode_name(p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode :
-				      THINVM_HOTPLUG_REJECT)));
+	json_object_object_add(o, "hypercall-ceiling", loaded || (p->set & TVD_HC_CEILING) ?
+			       hc_mask(v.hc_ceiling) : NULL);
+	json_object_object_add(o, "hypercall-default",
+			       loaded || (p->set & (TVD_HC_CEILING | TVD_HC_DEFAULT)) ?
+			       hc_mask(v.hc_default) : NULL);
+	json_object_object_add(o, "hotplug-mode",
+			       json_object_new_string(tnl_hotplug_mode_name(v.hotplug_mode)));
 	a = json_object_new_array();
 	for (unsigned int i = 0; i < tnl_feature_count(); i++) {
-		if ((p->set & TVD_HIDDEN_FEATURES) && (p->hidden_features & (1ULL << i)))
+		if (v.hidden_features & (1ULL << i))
 			json_object_array_add(a, json_object_new_string(tnl_feature_name(i)));
 	}
 	json_object_object_add(o, "hidden-features", a);
-	json_object_object_add(o, "hyperv-vcpu-limit", p->set & TVD_HYPERV_VCPU_LIMIT ?
-			       json_object_new_uint64(p->hyperv_vcpu_limit) : NULL);
+	json_object_object_add(o, "hyperv-vcpu-limit", v.hyperv_vcpu_limit ?
+			       json_object_new_uint64(v.hyperv_vcpu_limit) : NULL);
 	/* The module enforces the masks and the mode; the rest waits for it. */
 	json_object_object_add(o, "not-enforced", field_list(p->set &
 			       (TVD_HIDDEN_FEATURES | TVD_HYPERV_VCPU_LIMIT)));

@@ -426,10 +426,9 @@ int tvd_module_set_vm(struct thinvmd *d, uint32_t id, uint64_t mask,
 			 (unsigned long long)reply.hc_exit_mask, (unsigned long long)mask);
 		return -EPROTO;
 	}
-	if (!dry_run && (v = find_vm(m, id))) {
+	/* The module's POLICY_APPLIED event tells the bus. */
+	if (!dry_run && (v = find_vm(m, id)))
 		*v = reply;
-		tvd_bus_vm_changed(d, id);
-	}
 	return 0;
 }
 

@@ -149,15 +149,27 @@ const struct tvd_vm_rule *tvd_policy_rule(const struct tvd_policy *p,
 	return NULL;
 }
 
+void tvd_policy_values(const struct tvd_policy *p, uint64_t hc_supported,
+		       struct tvd_values *out)
+{
+	out->hc_ceiling = p->set & TVD_HC_CEILING ? p->hc_ceiling : hc_supported;
+	out->hc_default = p->set & TVD_HC_DEFAULT ? p->hc_default : out->hc_ceiling;
+	out->hotplug_mode = p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode : THINVM_HOTPLUG_REJECT;
+	out->hidden_features = p->set & TVD_HIDDEN_FEATURES ? p->hidden_features : 0;
+	out->hyperv_vcpu_limit = p->set & TVD_HYPERV_VCPU_LIMIT ? p->hyperv_vcpu_limit : 0;
+}
+
 int tvd_policy_resolve(const struct tvd_policy *p, uint64_t hc_supported,
 		       struct tnl_policy *out, char *why, size_t size)
 {
 	struct tvd_policy full = *p;
+	struct tvd_values v;
 	int e;
 
-	full.hc_ceiling = p->set & TVD_HC_CEILING ? p->hc_ceiling : hc_supported;
-	full.hc_default = p->set & TVD_HC_DEFAULT ? p->hc_default : full.hc_ceiling;
-	full.hotplug_mode = p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode : THINVM_HOTPLUG_REJECT;
+	tvd_policy_values(p, hc_supported, &v);
+	full.hc_ceiling = v.hc_ceiling;
+	full.hc_default = v.hc_default;
+	full.hotplug_mode = v.hotplug_mode;
 	full.set |= TVD_HC_CEILING | TVD_HC_DEFAULT | TVD_HOTPLUG_MODE;
 	e = outside("hypercall-ceiling", full.hc_ceiling,
 		    "the module's supported set", hc_supported, why, size);

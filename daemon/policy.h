@@ -78,6 +78,23 @@ unsigned int tvd_policy_diff(const struct tvd_policy *a,
 const struct tvd_vm_rule *tvd_policy_rule(const struct tvd_policy *p,
 					  const char *name);
 
+/* Every field's value, unset ones at their defaults. */
+struct tvd_values {
+	uint64_t hc_ceiling;
+	uint64_t hc_default;
+	uint32_t hotplug_mode;
+	uint64_t hidden_features;
+	uint32_t hyperv_vcpu_limit;	/* 0: no limit set */
+};
+
+/*
+ * @p's values for a module that can let @hc_supported exit: the ceiling
+ * defaults to @hc_supported, the default to the ceiling, the hotplug mode
+ * to reject, hidden features to none, the Hyper-V limit to 0 (none).
+ */
+void tvd_policy_values(const struct tvd_policy *p, uint64_t hc_supported,
+		       struct tvd_values *out);
+
 /*
  * The host policy to push to a module that can let @hc_supported exit:
  * unset fields at their defaults (ceiling: all of @hc_supported; default:

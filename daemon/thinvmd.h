@@ -47,16 +47,20 @@ struct tvd_module {
 	size_t n_cpus;
 };
 
+/* The most CPUs thinvmd lists as incompatible. */
+#define TVD_CPUS_MAX 4096
+
 /* What the bus last showed of Manager1, to signal only real changes. */
 struct tvd_shown {
 	bool valid;
-	struct tvd_policy effective;
+	struct tvd_values values;
 	unsigned int overridden;
 	const char *state;		/* ModuleState */
 	char vendor[TNL_VENDOR_MAX];
 	uint64_t generation;
 	uint64_t hc_supported;
-	char incompatible_list[512];
+	size_t n_incompatible;
+	uint32_t incompatible[TVD_CPUS_MAX];
 	uint32_t vm_count;
 };
 
