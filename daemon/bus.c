@@ -97,16 +97,15 @@ CONTAINER_GETTER(get_hidden, append_features(reply, values(d).hidden_features))
 CONTAINER_GETTER(get_overridden, append_fields(reply, d->overrides.set))
 CONTAINER_GETTER(get_incompatible, append_incompatible(reply, d))
 
-/* One field of the overrides set to the value in @change. */
-static int set_field(sd_bus_message *m, struct thinvmd *d, unsigned int field,
-		     const struct tvd_policy *change, sd_bus_error *err)
+/* The fields set in @change, laid over the overrides and applied. */
+static int set_fields(sd_bus_message *m, struct thinvmd *d,
+		      const struct tvd_policy *change, sd_bus_error *err)
 {
 	static struct tvd_policy over;
 	int r;
 
 	over = d->overrides;
 	tvd_policy_overlay(&over, change, &over);
-	over.set |= field;
 	if (!tvd_policy_diff(&over, &d->overrides))
 		return sd_bus_reply_method_return(m, NULL);
 	if (!tvd_authorize(m, TVD_ACTION_MANAGE, err))
@@ -114,49 +113,51 @@ static int set_field(sd_bus_message *m, struct thinvmd *d, unsigned int field,
 	r = tvd_apply(d, &d->config, &over, err);
 	if (r < 0)
 		return r;
-	log_at(LOG_NOTICE, "%s set over D-Bus", tvd_field_key(field));
+	for (unsigned int f = 1; f & TVD_FIELDS_ALL; f <<= 1) {
+		if (change->set & f)
+			log_at(LOG_NOTICE, "%s set over D-Bus", tvd_field_key(f));
+	}
 	return sd_bus_reply_method_return(m, NULL);
 }
 
-static int method_set_ceiling(sd_bus_message *m, void *userdata, sd_bus_error *err)
+/*
+ * Readers of one field's value, as its setter and SetPolicy() carry it.
+ * They return < 0 (with @err set for a value that is wrong, not malformed).
+ */
+static int read_ceiling(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
 {
-	struct tvd_policy change = { .set = TVD_HC_CEILING };
-	int r = sd_bus_message_read(m, "t", &change.hc_ceiling);
-
-	return r < 0 ? r : set_field(m, userdata, TVD_HC_CEILING, &change, err);
+	(void)err;
+	return sd_bus_message_read(m, "t", &c->hc_ceiling);
 }
 
-static int method_set_default(sd_bus_message *m, void *userdata, sd_bus_error *err)
+static int read_default(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
 {
-	struct tvd_policy change = { .set = TVD_HC_DEFAULT };
-	int r = sd_bus_message_read(m, "t", &change.hc_default);
-
-	return r < 0 ? r : set_field(m, userdata, TVD_HC_DEFAULT, &change, err);
+	(void)err;
+	return sd_bus_message_read(m, "t", &c->hc_default);
 }
 
-static int method_set_hotplug(sd_bus_message *m, void *userdata, sd_bus_error *err)
+static int read_hotplug(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
 {
-	struct tvd_policy change = { .set = TVD_HOTPLUG_MODE };
 	const char *mode;
 	int r = sd_bus_message_read(m, "s", &mode);
 
 	if (r < 0)
 		return r;
-	if (tnl_hotplug_mode_parse(mode, &change.hotplug_mode))
+	if (tnl_hotplug_mode_parse(mode, &c->hotplug_mode))
 		return sd_bus_error_setf(err, TVD_ERROR_INVALID_POLICY,
 					 "'%s' is not a hotplug mode (reject, reject-while-running)",
 					 mode);
-	return set_field(m, userdata, TVD_HOTPLUG_MODE, &change, err);
+	return 0;
 }
 
-static int method_set_hidden(sd_bus_message *m, void *userdata, sd_bus_error *err)
+static int read_hidden(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
 {
-	struct tvd_policy change = { .set = TVD_HIDDEN_FEATURES };
 	const char *name;
 	int r = sd_bus_message_enter_container(m, 'a', "s");
 
 	if (r < 0)
 		return r;
+	c->hidden_features = 0;
 	while ((r = sd_bus_message_read(m, "s", &name)) > 0) {
 		unsigned int i;
 
@@ -164,19 +165,97 @@ static int method_set_hidden(sd_bus_message *m, void *userdata, sd_bus_error *er
 			return sd_bus_error_setf(err, TVD_ERROR_INVALID_POLICY,
 						 "'%s' is not a feature thinvm knows (thinvm.conf(5) lists them)",
 						 name);
-		change.hidden_features |= 1ULL << i;
+		c->hidden_features |= 1ULL << i;
+	}
+	return r < 0 ? r : sd_bus_message_exit_container(m);
+}
+
+static int read_hyperv(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
+{
+	(void)err;
+	return sd_bus_message_read(m, "u", &c->hyperv_vcpu_limit);
+}
+
+/* Each field: its setter method, its D-Bus type, its reader. */
+static const struct field_io {
+	enum tvd_field field;
+	const char *setter;
+	const char *type;
+	int (*read)(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err);
+} field_io[] = {
+	{ TVD_HC_CEILING, "SetHypercallCeiling", "t", read_ceiling },
+	{ TVD_HC_DEFAULT, "SetHypercallDefault", "t", read_default },
+	{ TVD_HOTPLUG_MODE, "SetHotplugMode", "s", read_hotplug },
+	{ TVD_HIDDEN_FEATURES, "SetHiddenFeatures", "as", read_hidden },
+	{ TVD_HYPERV_VCPU_LIMIT, "SetHyperVVCPULimit", "u", read_hyperv },
+};
+
+/* SetHypercallCeiling() and the other one-field setters: by member name. */
+static int method_set_one(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	static struct tvd_policy change;
+	const char *member = sd_bus_message_get_member(m);
+
+	for (size_t i = 0; i < sizeof(field_io) / sizeof(field_io[0]); i++) {
+		const struct field_io *io = &field_io[i];
+		int r;
+
+		if (strcmp(member, io->setter))
+			continue;
+		tvd_policy_init(&change);
+		change.set = io->field;
+		r = io->read(m, &change, err);
+		return r < 0 ? r : set_fields(m, userdata, &change, err);
+	}
+	return -EBADMSG;
+}
+
+/*
+ * SetPolicy(a{sv}): several fields at once, keyed as in thinvm.conf, applied
+ * as one change (one check of the whole, one save, one push) or not at all.
+ */
+static int method_set_policy(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	static struct tvd_policy change;
+	const char *key;
+	int r;
+
+	tvd_policy_init(&change);
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	if (r < 0)
+		return r;
+	while ((r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const struct field_io *io = NULL;
+
+		r = sd_bus_message_read(m, "s", &key);
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < sizeof(field_io) / sizeof(field_io[0]); i++) {
+			if (!strcmp(key, tvd_field_key(field_io[i].field)))
+				io = &field_io[i];
+		}
+		if (!io)
+			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
+						 "'%s' is not a policy field (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+						 key);
+		if (change.set & io->field)
+			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
+						 "%s is given twice", key);
+		r = sd_bus_message_enter_container(m, 'v', io->type);
+		if (r == -ENXIO)
+			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
+						 "%s takes a value of D-Bus type '%s'",
+						 key, io->type);
+		if (r < 0 || (r = io->read(m, &change, err)) < 0)
+			return r;
+		change.set |= io->field;
+		if ((r = sd_bus_message_exit_container(m)) < 0 ||
+		    (r = sd_bus_message_exit_container(m)) < 0)
+			return r;
 	}
 	if (r < 0 || (r = sd_bus_message_exit_container(m)) < 0)
 		return r;
-	return set_field(m, userdata, TVD_HIDDEN_FEATURES, &change, err);
-}
-
-static int method_set_hyperv(sd_bus_message *m, void *userdata, sd_bus_error *err)
-{
-	struct tvd_policy change = { .set = TVD_HYPERV_VCPU_LIMIT };
-	int r = sd_bus_message_read(m, "u", &change.hyperv_vcpu_limit);
-
-	return r < 0 ? r : set_field(m, userdata, TVD_HYPERV_VCPU_LIMIT, &change, err);
+	return set_fields(m, userdata, &change, err);
 }
 
 static int method_reset(sd_bus_message *m, void *userdata, sd_bus_error *err)
@@ -275,19 +354,22 @@ static const sd_bus_vtable manager_vtable[] = {
 	PROP("IncompatibleCPUs", "au", get_incompatible),
 	PROP("VMCount", "u", get_vm_count),
 	SD_BUS_METHOD_WITH_ARGS("SetHypercallCeiling", SD_BUS_ARGS("t", mask),
-				SD_BUS_NO_RESULT, method_set_ceiling,
+				SD_BUS_NO_RESULT, method_set_one,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SetHypercallDefault", SD_BUS_ARGS("t", mask),
-				SD_BUS_NO_RESULT, method_set_default,
+				SD_BUS_NO_RESULT, method_set_one,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SetHotplugMode", SD_BUS_ARGS("s", mode),
-				SD_BUS_NO_RESULT, method_set_hotplug,
+				SD_BUS_NO_RESULT, method_set_one,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SetHiddenFeatures", SD_BUS_ARGS("as", features),
-				SD_BUS_NO_RESULT, method_set_hidden,
+				SD_BUS_NO_RESULT, method_set_one,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("SetHyperVVCPULimit", SD_BUS_ARGS("u", limit),
-				SD_BUS_NO_RESULT, method_set_hyperv,
+				SD_BUS_NO_RESULT, method_set_one,
+				SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("SetPolicy", SD_BUS_ARGS("a{sv}", fields),
+				SD_BUS_NO_RESULT, method_set_policy,
 				SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("ResetPolicy", SD_BUS_ARGS("as", fields),
 				SD_BUS_NO_RESULT, method_reset,

@@ -453,6 +453,47 @@ static void test_reset_policy(void)
 	sd_bus_error_free(&e);
 }
 
+/* SetPolicy(a{sv}): all the fields or none of them. */
+static void test_set_policy_whole_or_nothing(void)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r = call(&e, NULL, "SetPolicy", "a{sv}", 2, "hotplug-mode", "s", "reject",
+		     "hypercall-default", "t", (uint64_t)0);
+
+	CHECK(r == 0, "SetPolicy(hotplug-mode, hypercall-default): %s", e.message);
+	CHECK(prop_is("HotplugMode", "reject") && get_u64("HypercallDefault") == 0,
+	      "SetPolicy did not set both fields");
+	CHECK(file_contains(state_file, "hotplug-mode = reject\n") &&
+	      file_contains(state_file, "hypercall-default = none"),
+	      "%s does not hold both fields", state_file);
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 2, "hotplug-mode", "s", "reject-while-running",
+		 "hypercall-default", "t", (uint64_t)1 << 5);
+	CHECK(r < 0 && sd_bus_error_has_name(&e, "org.thinvm.Error.InvalidPolicy"),
+	      "a default above the ceiling: %s, want InvalidPolicy", e.name);
+	CHECK(prop_is("HotplugMode", "reject") && get_u64("HypercallDefault") == 0,
+	      "a refused SetPolicy changed the field that was right on its own");
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 1, "colour", "s", "blue");
+	CHECK(r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS) &&
+	      strstr(e.message, "colour"), "an unknown key: %s %s", e.name, e.message);
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 1, "hotplug-mode", "u", 7u);
+	CHECK(r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS) &&
+	      strstr(e.message, "type"), "a wrong type: %s %s", e.name, e.message);
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 2, "hotplug-mode", "s", "reject",
+		 "hotplug-mode", "s", "reject");
+	CHECK(r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS) &&
+	      strstr(e.message, "twice"), "a key twice: %s %s", e.name, e.message);
+	sd_bus_error_free(&e);
+	/* As before, for the tests that follow. */
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 1, "hotplug-mode", "s", "reject-while-running");
+	if (r == 0)
+		r = call(&e, NULL, "ResetPolicy", "as", 1, "hypercall-default");
+	CHECK(r == 0, "restoring the policy: %s", e.message);
+	sd_bus_error_free(&e);
+}
+
 static void test_reload_bad_file_keeps_policy(void)
 {
 	sd_bus_error e = SD_BUS_ERROR_NULL;
@@ -606,6 +647,7 @@ int main(int argc, char **argv)
 	run("non-root-refused", test_non_root_refused);
 	run("describe-json", test_describe_json);
 	run("reset-policy", test_reset_policy);
+	run("set-policy-whole-or-nothing", test_set_policy_whole_or_nothing);
 	run("reload-bad-file-keeps-policy", test_reload_bad_file_keeps_policy);
 	run("reload-good-file", test_reload_good_file);
 	run("bad-config-refuses-start", test_bad_config_refuses_start);
