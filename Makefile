@@ -36,6 +36,10 @@ CFLAGS += $(NL_CFLAGS)
 DAEMON_PKGS := libsystemd libcap inih json-c
 DAEMON_CFLAGS = $(shell pkg-config --cflags $(DAEMON_PKGS))
 DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS))
+# vmctl's: D-Bus and JSON.
+VMCTL_PKGS := libsystemd json-c
+VMCTL_CFLAGS = $(shell pkg-config --cflags $(VMCTL_PKGS))
+VMCTL_LIBS = $(shell pkg-config --libs $(VMCTL_PKGS))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -90,8 +94,12 @@ $(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -Itests/vm/lib -MMD -MP -MF $(BUILD)/deps/$(notdir $@).d \
 		-o $@ $< $(VMTEST_LIB) $(LIB_OBJS) $(NL_LIBS)
 
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(VMCTL_CFLAGS) -MMD -MP -c -o $@ $<
+
 $(VMCTL): $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(VMCTL_LIBS)
 
 $(BUILD)/daemon/%.o: daemon/%.c
 	@mkdir -p $(dir $@)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpulist.h"
+#include "output.h"
 #include "status.h"
 
 /* The first line of @dir/@name, without the newline, malloc'ed in *@line. */
@@ -111,24 +112,29 @@ static const char *vendor_name(const char *vendor)
 void vmctl_status_print(FILE *out, const struct vmctl_status *st)
 {
 	if (!st->loaded) {
-		fprintf(out, "%14s: %s\n", "Module", "not loaded");
-		fprintf(out, "%14s: %s\n", "Online CPUs", st->online_cpus);
+		kv_print(out, "Module", "not loaded (load it with: modprobe thinvm)");
+		kv_print(out, "Online CPUs", "%s", st->online_cpus);
 		return;
 	}
-	fprintf(out, "%14s: loaded, %s\n", "Module", vendor_name(st->vendor));
-	fprintf(out, "%14s: %u\n", "VMs", st->vms);
-	fprintf(out, "%14s: %s\n", "Virt. on CPUs",
-		st->enabled_cpus[0] ? st->enabled_cpus : "none (no VM exists)");
-	fprintf(out, "%14s: %s\n", "Online CPUs", st->online_cpus);
+	kv_print(out, "Module", "loaded, %s", vendor_name(st->vendor));
+	kv_print(out, "VMs", "%u", st->vms);
+	kv_print(out, "Virt. on CPUs", "%s",
+		 st->enabled_cpus[0] ? st->enabled_cpus : "none (no VM exists)");
+	kv_print(out, "Online CPUs", "%s", st->online_cpus);
 }
 
-void vmctl_status_print_json(FILE *out, const struct vmctl_status *st)
+json_object *vmctl_status_json(const struct vmctl_status *st)
 {
-	/* Every string printed here was validated as a cpulist or a vendor
-	 * name, so none needs escaping. */
-	fprintf(out, "{\"loaded\":%s", st->loaded ? "true" : "false");
-	if (st->loaded)
-		fprintf(out, ",\"vendor\":\"%s\",\"vms\":%u,\"enabled_cpus\":\"%s\"",
-			st->vendor, st->vms, st->enabled_cpus);
-	fprintf(out, ",\"online_cpus\":\"%s\"}\n", st->online_cpus);
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "state", json_object_new_string(st->loaded ? "loaded" :
+								   "not-loaded"));
+	if (st->loaded) {
+		json_object_object_add(o, "vendor", json_object_new_string(st->vendor));
+		json_object_object_add(o, "vms", json_object_new_uint64(st->vms));
+		json_object_object_add(o, "virtualization-on",
+				       json_object_new_string(st->enabled_cpus));
+	}
+	json_object_object_add(o, "online-cpus", json_object_new_string(st->online_cpus));
+	return o;
 }

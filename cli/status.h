@@ -3,6 +3,7 @@
 #ifndef VMCTL_STATUS_H
 #define VMCTL_STATUS_H
 
+#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -23,6 +24,7 @@ struct vmctl_status {
 int vmctl_status_read(const char *sysfs, struct vmctl_status *st);
 void vmctl_status_free(struct vmctl_status *st);
 void vmctl_status_print(FILE *out, const struct vmctl_status *st);
-void vmctl_status_print_json(FILE *out, const struct vmctl_status *st);
+/* The same as a JSON object: {"state", "vendor", "vms", "virtualization-on", "online-cpus"}. */
+json_object *vmctl_status_json(const struct vmctl_status *st);
 
 #endif

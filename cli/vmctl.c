@@ -1,102 +1,91 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmctl: the thinvm command-line tool. Verbs come from a table; each verb
- * prints aligned text for people or, with --json, one JSON document.
- *
- * Exit codes: 0 success, 1 failure, 2 usage error, 3 thinvm not loaded.
+ * vmctl: the thinvm command-line tool (vmctl(8)). Verbs come from a table;
+ * each prints aligned text for people or, with --json, one JSON document.
+ * Policy and state come from thinvmd over D-Bus; "run" is a small VMM on
+ * /dev/thinvm. Exit codes: vmctl.h.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "status.h"
+#include "vmctl.h"
 
-#define EXIT_USAGE 2
-#define EXIT_NOT_LOADED 3
-
-static bool arg_json;
-
-static int verb_status(int argc, char **argv)
-{
-	struct vmctl_status st;
-	int r;
-
-	(void)argc;
-	(void)argv;
-	r = vmctl_status_read("/sys", &st);
-	if (r) {
-		fprintf(stderr, "vmctl: cannot read thinvm's state from sysfs: %s\n",
-			strerror(-r));
-		vmctl_status_free(&st);
-		return 1;
-	}
-	if (arg_json)
-		vmctl_status_print_json(stdout, &st);
-	else
-		vmctl_status_print(stdout, &st);
-	r = st.loaded ? 0 : EXIT_NOT_LOADED;
-	vmctl_status_free(&st);
-	return r;
-}
-
+/* The verbs; each checks its own sub-verbs and their arguments. */
 static const struct verb {
 	const char *name;
-	int min_args, max_args;
+	int min_args, max_args;		/* max -1: any number */
 	int (*run)(int argc, char **argv);
-	const char *help;
 } verbs[] = {
-	{ "status", 0, 0, verb_status, "show whether thinvm is loaded and where virtualization is on" },
+	{ "status", 0, 0, verb_status },
+	{ "cpus", 0, 0, verb_cpus },
+	{ "vms", 0, 0, verb_vms },
+	{ "vm", 1, -1, verb_vm },
+	{ "policy", 0, -1, verb_policy },
+	{ "events", 0, 0, verb_events },
 };
 
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: vmctl [--json] VERB [ARGS...]\n\nverbs:\n");
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		fprintf(out, "  %-10s %s\n", verbs[i].name, verbs[i].help);
-}
+static const char usage_text[] =
+	"usage: vmctl [--json] [--no-legend] VERB [ARGS...]\n"
+	"\n"
+	"  status                              the module, its features, thinvmd, its policy\n"
+	"  cpus                                every CPU: online, admission state, why refused\n"
+	"  vms                                 every VM: id, name, owner, vCPUs, hypercall exits\n"
+	"  vm show ID|NAME                     one VM\n"
+	"  vm policy ID|NAME hypercall-exit=MASK\n"
+	"                                      what one running VM's hypercalls may exit to\n"
+	"  policy [show]                       the host policy in force\n"
+	"  policy set KEY=VALUE...             change it (all the keys given, or none)\n"
+	"  policy reset [KEY...]               back to thinvm.conf's values\n"
+	"  events                              follow thinvmd's events until Ctrl-C\n"
+	"\n"
+	"  -j, --json        JSON: one document (events: one object per line)\n"
+	"      --no-legend   tables without their header line\n"
+	"  -h, --help        this text\n"
+	"\n"
+	"KEY: hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features,\n"
+	"hyperv-vcpu-limit. See vmctl(8).\n";
 
 int main(int argc, char **argv)
 {
+	enum { OPT_NO_LEGEND = 256 };
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "no-legend", no_argument, NULL, OPT_NO_LEGEND },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	const char *name;
-	int c;
+	int c, nargs;
 
-	while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+	/* "+": options end at the verb, whose own arguments may look like options. */
+	while ((c = getopt_long(argc, argv, "+jh", options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			arg_json = true;
+			vmctl_opt.json = true;
+			break;
+		case OPT_NO_LEGEND:
+			vmctl_opt.legend = false;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			fputs(usage_text, stdout);
+			return VMCTL_EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			fprintf(stderr, "Try 'vmctl --help'.\n");
+			return VMCTL_EXIT_USAGE;
 		}
 	}
 	name = optind < argc ? argv[optind] : "status";
+	nargs = optind < argc ? argc - optind - 1 : 0;
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		const struct verb *v = &verbs[i];
-		int nargs = argc - optind - 1;
 
 		if (strcmp(v->name, name))
 			continue;
-		if (nargs < 0)
-			nargs = 0;
-		if (nargs < v->min_args || nargs > v->max_args) {
-			fprintf(stderr, "vmctl: %s takes %d to %d arguments\n",
-				v->name, v->min_args, v->max_args);
-			return EXIT_USAGE;
-		}
+		if (nargs < v->min_args || (v->max_args >= 0 && nargs > v->max_args))
+			return vmctl_fail(VMCTL_EXIT_USAGE, "%s: wrong number of arguments. Try 'vmctl --help'.",
+					  name);
 		return v->run(nargs, argv + optind + 1);
 	}
-	fprintf(stderr, "vmctl: unknown verb \"%s\"\n", name);
-	usage(stderr);
-	return EXIT_USAGE;
+	return vmctl_fail(VMCTL_EXIT_USAGE, "\"%s\" is not a verb. Try 'vmctl --help'.", name);
 }

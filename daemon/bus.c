@@ -63,6 +63,19 @@ static int append_fields(sd_bus_message *reply, unsigned int fields)
 	return r < 0 ? r : sd_bus_message_close_container(reply);
 }
 
+static int append_hotplug_modes(sd_bus_message *reply, uint32_t modes)
+{
+	int r = sd_bus_message_open_container(reply, 'a', "s");
+
+	for (uint32_t i = 0; r >= 0 && i < 32; i++) {
+		const char *name = tnl_hotplug_mode_name(i);
+
+		if ((modes & (1u << i)) && name)
+			r = sd_bus_message_append(reply, "s", name);
+	}
+	return r < 0 ? r : sd_bus_message_close_container(reply);
+}
+
 static int append_incompatible(sd_bus_message *reply, const struct thinvmd *d)
 {
 	static uint32_t cpus[TVD_CPUS_MAX];
@@ -79,6 +92,7 @@ GETTER(get_module_state, "s", tvd_module_state(&d->module))
 GETTER(get_vendor, "s", d->module.caps.vendor)
 GETTER(get_supported, "t", d->module.caps.hc_supported)
 GETTER(get_generation, "t", d->module.generation)
+GETTER(get_max_vcpus, "u", d->module.caps.max_vcpus)
 GETTER(get_vm_count, "u", (uint32_t)d->module.n_vms)
 
 /* The same shape, for values that are containers. */
@@ -96,6 +110,7 @@ static int fn(sd_bus *bus, const char *path, const char *iface,		\
 CONTAINER_GETTER(get_hidden, append_features(reply, values(d).hidden_features))
 CONTAINER_GETTER(get_overridden, append_fields(reply, d->overrides.set))
 CONTAINER_GETTER(get_incompatible, append_incompatible(reply, d))
+CONTAINER_GETTER(get_hotplug_modes, append_hotplug_modes(reply, d->module.caps.hotplug_modes))
 
 /* The fields set in @change, laid over the overrides and applied. */
 static int set_fields(sd_bus_message *m, struct thinvmd *d,
@@ -350,6 +365,8 @@ static const sd_bus_vtable manager_vtable[] = {
 	PROP("ModuleState", "s", get_module_state),
 	PROP("Vendor", "s", get_vendor),
 	PROP("HypercallsSupported", "t", get_supported),
+	PROP("HotplugModes", "as", get_hotplug_modes),
+	PROP("MaxVCPUs", "u", get_max_vcpus),
 	PROP("PolicyGeneration", "t", get_generation),
 	PROP("IncompatibleCPUs", "au", get_incompatible),
 	PROP("VMCount", "u", get_vm_count),
@@ -465,6 +482,8 @@ static void snapshot(const struct thinvmd *d, struct tvd_shown *s)
 	memcpy(s->vendor, d->module.caps.vendor, sizeof(s->vendor));
 	s->generation = d->module.generation;
 	s->hc_supported = d->module.caps.hc_supported;
+	s->hotplug_modes = d->module.caps.hotplug_modes;
+	s->max_vcpus = d->module.caps.max_vcpus;
 	s->n_incompatible = tvd_module_incompatible(d, s->incompatible, TVD_CPUS_MAX);
 	s->vm_count = d->module.n_vms;
 }
@@ -472,7 +491,7 @@ static void snapshot(const struct thinvmd *d, struct tvd_shown *s)
 void tvd_bus_sync(struct thinvmd *d)
 {
 	static struct tvd_shown now;
-	const char *changed[16];
+	const char *changed[20];
 	size_t n = 0;
 
 	if (!d->bus)
@@ -491,6 +510,8 @@ void tvd_bus_sync(struct thinvmd *d)
 		CHANGED(strcmp(was->state, now.state), "ModuleState");
 		CHANGED(strcmp(was->vendor, now.vendor), "Vendor");
 		CHANGED(was->hc_supported != now.hc_supported, "HypercallsSupported");
+		CHANGED(was->hotplug_modes != now.hotplug_modes, "HotplugModes");
+		CHANGED(was->max_vcpus != now.max_vcpus, "MaxVCPUs");
 		CHANGED(was->generation != now.generation, "PolicyGeneration");
 		CHANGED(was->n_incompatible != now.n_incompatible ||
 			memcmp(was->incompatible, now.incompatible,

@@ -59,6 +59,8 @@ struct tvd_shown {
 	char vendor[TNL_VENDOR_MAX];
 	uint64_t generation;
 	uint64_t hc_supported;
+	uint32_t hotplug_modes;
+	uint32_t max_vcpus;
 	size_t n_incompatible;
 	uint32_t incompatible[TVD_CPUS_MAX];
 	uint32_t vm_count;

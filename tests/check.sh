@@ -51,7 +51,7 @@ run_unit() {
 # Tier 2: thinvmd on a private D-Bus, no module (tests/bus/).
 run_bus() {
 	tier "thinvmd on a private bus"
-	tests/bus/run.sh build/thinvmd build/tests/bus/test_thinvmd_bus "$out/bus" \
+	tests/bus/run.sh build/thinvmd build/tests/bus/test_thinvmd_bus build/vmctl "$out/bus" \
 		>"$out/bus.txt" 2>"$out/bus.log"
 	rc=$?
 	cat "$out/bus.txt" >>"$results"

@@ -1,12 +1,13 @@
 #!/bin/sh
 # Tier 2: thinvmd's D-Bus API on a private bus, without the module. Starts a
 # dbus-daemon of its own (bus.conf), runs test_thinvmd_bus, which starts and
-# stops thinvmd, and stops the bus. Prints the program's result lines.
+# stops thinvmd, then vmctl.sh (vmctl against a thinvmd of its own), and
+# stops the bus. Prints their result lines.
 #
-# Usage: tests/bus/run.sh THINVMD TEST_PROGRAM WORK_DIR
+# Usage: tests/bus/run.sh THINVMD TEST_PROGRAM VMCTL WORK_DIR
 set -u
 
-thinvmd=$1 prog=$2 work=$3
+thinvmd=$1 prog=$2 vmctl=$3 work=$4
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
@@ -26,4 +27,8 @@ done
 DBUS_SYSTEM_BUS_ADDRESS="unix:path=$sock" timeout 120 "$prog" "$thinvmd" "unix:path=$sock" "$work"
 rc=$?
 [ "$rc" -eq 124 ] && echo "FAIL bus/timeout: test_thinvmd_bus ran over 120 s"
-exit "$rc"
+DBUS_SYSTEM_BUS_ADDRESS="unix:path=$sock" timeout 120 "$here/vmctl.sh" "$vmctl" "$thinvmd" "$work/vmctl"
+vrc=$?
+[ "$vrc" -eq 124 ] && echo "FAIL bus/vmctl-timeout: vmctl.sh ran over 120 s"
+[ "$rc" -ne 0 ] && exit "$rc"
+exit "$vrc"

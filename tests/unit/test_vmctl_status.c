@@ -52,10 +52,14 @@ static char *render(const struct vmctl_status *st, bool json)
 	FILE *f = open_memstream(&buf, &len);
 
 	cr_assert(f);
-	if (json)
-		vmctl_status_print_json(f, st);
-	else
+	if (json) {
+		json_object *o = vmctl_status_json(st);
+
+		fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
 		vmctl_status_print(f, st);
+	}
 	fclose(f);
 	return buf;
 }
@@ -70,7 +74,7 @@ Test(vmctl_status, module_absent_reads_as_not_loaded)
 	cr_assert_eq(vmctl_status_read(root, &st), 0);
 	cr_assert(!st.loaded);
 	json = render(&st, true);
-	cr_assert_str_eq(json, "{\"loaded\":false,\"online_cpus\":\"0-3\"}\n");
+	cr_assert_str_eq(json, "{\"state\":\"not-loaded\",\"online-cpus\":\"0-3\"}\n");
 	free(json);
 	vmctl_status_free(&st);
 }
@@ -85,11 +89,11 @@ Test(vmctl_status, loaded_with_vms)
 	cr_assert(st.loaded);
 	cr_assert_eq(st.vms, 2);
 	json = render(&st, true);
-	cr_assert_str_eq(json, "{\"loaded\":true,\"vendor\":\"svm\",\"vms\":2,"
-			       "\"enabled_cpus\":\"0-3\",\"online_cpus\":\"0-3\"}\n");
+	cr_assert_str_eq(json, "{\"state\":\"loaded\",\"vendor\":\"svm\",\"vms\":2,"
+			       "\"virtualization-on\":\"0-3\",\"online-cpus\":\"0-3\"}\n");
 	text = render(&st, false);
-	cr_assert(strstr(text, "        Module: loaded, AMD SVM\n"));
-	cr_assert(strstr(text, " Virt. on CPUs: 0-3\n"));
+	cr_assert(strstr(text, "            Module: loaded, AMD SVM\n"));
+	cr_assert(strstr(text, "     Virt. on CPUs: 0-3\n"));
 	free(json);
 	free(text);
 	vmctl_status_free(&st);
