@@ -155,6 +155,8 @@ install: all
 	install -D -m 0644 man/vmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vmctl.8
 	install -D -m 0644 man/thinvmd.8 $(DESTDIR)$(PREFIX)/share/man/man8/thinvmd.8
 	install -D -m 0644 man/thinvm.conf.5 $(DESTDIR)$(PREFIX)/share/man/man5/thinvm.conf.5
+	install -D -m 0644 completion/vmctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/vmctl
 	@if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); \
 		systemd-sysusers $(PREFIX)/lib/sysusers.d/thinvm.conf || true; fi
 

@@ -16,8 +16,10 @@ static const struct {
 	{ "org.freedesktop.DBus.Error.NameHasNoOwner", VMCTL_EXIT_NO_DAEMON, NULL },
 	{ "org.freedesktop.DBus.Error.Spawn.", VMCTL_EXIT_NO_DAEMON, NULL },
 	{ "org.freedesktop.systemd1.", VMCTL_EXIT_NO_DAEMON, NULL },
-	{ "org.freedesktop.DBus.Error.NoReply", VMCTL_EXIT_NO_DAEMON,
-	  "thinvmd did not answer in time; see: journalctl -u thinvmd" },
+	/* Activation or the call timed out: thinvmd hangs or fails to start. */
+	{ "org.freedesktop.DBus.Error.TimedOut", VMCTL_EXIT_NO_DAEMON, NULL },
+	{ "org.freedesktop.DBus.Error.Timeout", VMCTL_EXIT_NO_DAEMON, NULL },
+	{ "org.freedesktop.DBus.Error.NoReply", VMCTL_EXIT_NO_DAEMON, NULL },
 	{ "org.freedesktop.DBus.Error.AccessDenied", VMCTL_EXIT_DENIED,
 	  "run vmctl as root, or have polkit grant org.thinvm.manage (org.thinvm.inspect to read VMs)" },
 	{ "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired", VMCTL_EXIT_DENIED, NULL },
@@ -29,7 +31,7 @@ static const struct {
 };
 
 static const char *const no_daemon_hint =
-	"thinvmd is not running; start it with: systemctl start thinvmd (journalctl -u thinvmd says why it stopped)";
+	"start it with: systemctl start thinvmd; journalctl -u thinvmd says why it is not running";
 
 static int lookup(const char *name)
 {
@@ -83,8 +85,11 @@ int vmctl_bus_fail(const char *what, int r, const sd_bus_error *e)
 		return vmctl_fail(r == -ETIMEDOUT ? VMCTL_EXIT_NO_DAEMON : VMCTL_EXIT_FAILURE,
 				  "%s: %s", what, strerror(-r));
 	}
-	if (code == VMCTL_EXIT_NO_DAEMON)
-		return vmctl_fail(code, "%s (%s)", hint, e->message ? e->message : name);
+	if (code == VMCTL_EXIT_NO_DAEMON) {
+		vmctl_fail(code, "thinvmd is not running and could not be started: %s",
+			   e->message ? e->message : name);
+		return vmctl_fail(code, "%s", hint);
+	}
 	if (hint)
 		return vmctl_fail(code, "%s: %s; %s", what, e->message ? e->message : name, hint);
 	return vmctl_fail(code, "%s: %s", what, e->message ? e->message : name);

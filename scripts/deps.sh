@@ -16,7 +16,7 @@ PACKAGES="
 	libinih-dev libjson-c-dev
 	qemu-system-x86 busybox-static cpio zstd xz-utils mmdebstrap e2fsprogs
 	bochs bochsbios vgabios bochs-term isolinux syslinux-common genisoimage
-	dbus jq man-db
+	dbus jq man-db mandoc bash-completion
 "
 
 missing=""

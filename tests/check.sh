@@ -60,6 +60,19 @@ run_bus() {
 	fi
 }
 
+# Man pages and vmctl's bash completion (tests/docs/), no module.
+run_docs() {
+	tier "man pages and bash completion"
+	for t in run completion selftest; do
+		tests/docs/$t.sh >"$out/docs-$t.txt" 2>"$out/docs-$t.log"
+		rc=$?
+		cat "$out/docs-$t.txt" >>"$results"
+		if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' "$out/docs-$t.txt"; then
+			add "FAIL docs/$t: tests/docs/$t.sh exited $rc without a FAIL line (see $out/docs-$t.log)"
+		fi
+	done
+}
+
 # After a lane that completed, the console must show the reboot notifier
 # turning virtualization off on every CPU (init powers off with a VM open,
 # so there is something to turn off).
@@ -185,6 +198,7 @@ lane3_reboot() { # SAVED_DISK BOOT_COMMAND...   (its --state-disk is $disk)
 start=$(date +%s)
 run_unit
 run_bus
+run_docs
 if kdir=$(scripts/kernel.sh) &&
 	tests/vm/mkinitramfs.sh "$kdir" kmod/thinvm.ko build/vmprogs build/vmctl \
 		"$out/initramfs.cpio"; then

@@ -5,10 +5,13 @@
  * host off with virtualization on (the reboot path) and by the demo. No
  * sleep is needed to wait for it, which matters under Bochs, where an idle
  * SMP guest's "sleep 1" takes over a minute.
- * Usage: hold_vm [--device DEV] [PIDFILE]
- *   DEV defaults to /dev/thinvm; the holder's pid is written to PIDFILE.
+ * Usage: hold_vm [--device DEV] [--name NAME] [PIDFILE]
+ *   DEV defaults to /dev/thinvm; NAME names the VM (THINVM_SET_VM_NAME); the
+ *   holder's pid is written to PIDFILE.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,7 +20,7 @@
 
 int main(int argc, char **argv)
 {
-	const char *dev = THINVM_DEV;
+	const char *dev = THINVM_DEV, *name = NULL;
 	pid_t pid;
 	int vm;
 
@@ -26,7 +29,19 @@ int main(int argc, char **argv)
 		argc -= 2;
 		argv += 2;
 	}
+	if (argc > 2 && !strcmp(argv[1], "--name")) {
+		name = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	vm = vt_create_vm(dev);
+	if (name) {
+		struct thinvm_vm_name n = {};
+
+		snprintf(n.name, sizeof(n.name), "%s", name);
+		TEST_ASSERT(!ioctl(vm, THINVM_SET_VM_NAME, &n), "THINVM_SET_VM_NAME: %s",
+			    strerror(errno));
+	}
 
 	fflush(stdout);
 	pid = fork();

@@ -19,7 +19,7 @@ if systemctl restart thinvmd; then
 fi
 journalctl -u thinvmd -o cat --no-pager -n 30 | grep "thinvm.conf:3" | tail -n 1
 systemctl status thinvmd --no-pager -n 0 | head -n 3
-# 78 (EX_CONFIG) from --check-config: no restart loop for a bad file.
+# 78 (EX_CONFIG) from thinvmd itself: RestartPreventExitStatus, no restart loop.
 [ "$(systemctl show -p Result --value thinvmd)" = exit-code ] ||
 	fail "the unit's result is $(systemctl show -p Result --value thinvmd), not exit-code"
 cp /tmp/thinvm.conf.good "$conf"
