@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "thinvm_names.h"
 
 /* Wide enough for the longest key vmctl prints ("Incompatible CPUs"). */
 #define KV_KEY_WIDTH 18
@@ -138,6 +139,32 @@ void kv_more(FILE *out, const char *fmt, ...)
 	vfprintf(out, fmt, ap);
 	va_end(ap);
 	fputc('\n', out);
+}
+
+const char *hc_mask_text(uint64_t bits, char *buf, size_t size)
+{
+	if (tnl_hc_mask_format(bits, buf, size))
+		snprintf(buf, size, "0x%llx", (unsigned long long)bits);
+	return buf;
+}
+
+const char *strv_text(char **v, const char *sep, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (char **p = v; p && *p && used < size; p++)
+		used += snprintf(buf + used, size - used, "%s%s", p == v ? "" : sep, *p);
+	return buf[0] ? buf : "none";
+}
+
+json_object *strv_json(char **v)
+{
+	json_object *a = json_object_new_array();
+
+	for (char **p = v; p && *p; p++)
+		json_object_array_add(a, json_object_new_string(*p));
+	return a;
 }
 
 void json_print(FILE *out, json_object *o)

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct table;
@@ -29,6 +30,13 @@ void kv_print(FILE *out, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Continuation lines of a multi-line value, aligned under it. */
 void kv_more(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A hypercall mask by name ("map_gpa_range,5", "none"), in @buf. */
+const char *hc_mask_text(uint64_t bits, char *buf, size_t size);
+/* A NULL-terminated string array joined by @sep ("none" if empty), in @buf. */
+const char *strv_text(char **v, const char *sep, char *buf, size_t size);
+/* The same as a JSON array of strings. */
+json_object *strv_json(char **v);
 
 /* One JSON document and a newline: indented on a terminal, one line otherwise. */
 void json_print(FILE *out, json_object *o);

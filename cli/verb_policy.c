@@ -13,25 +13,7 @@
 #include "output.h"
 #include "policy_args.h"
 #include "thinvm_features.h"
-#include "thinvm_names.h"
 #include "vmctl.h"
-
-static const char *mask(uint64_t bits, char *buf, size_t size)
-{
-	if (tnl_hc_mask_format(bits, buf, size))
-		snprintf(buf, size, "0x%llx", (unsigned long long)bits);
-	return buf;
-}
-
-static const char *strv_join(char **v, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (char **p = v; p && *p && used < size; p++)
-		used += snprintf(buf + used, size - used, "%s%s", p == v ? "" : ",", *p);
-	return buf[0] ? buf : "none";
-}
 
 static bool overridden(const struct vmctl_manager *m, const char *key)
 {
@@ -40,15 +22,6 @@ static bool overridden(const struct vmctl_manager *m, const char *key)
 			return true;
 	}
 	return false;
-}
-
-static json_object *strv_json(char **v)
-{
-	json_object *a = json_object_new_array();
-
-	for (char **p = v; p && *p; p++)
-		json_object_array_add(a, json_object_new_string(*p));
-	return a;
 }
 
 static int policy_show(sd_bus *bus)
@@ -82,10 +55,10 @@ static int policy_show(sd_bus *bus)
 	table_add(t, "%s", key); table_add(t, __VA_ARGS__); \
 	table_add(t, "%s", overridden(&m, key) ? "set over D-Bus" : "thinvm.conf or default"); \
 } while (0)
-		ROW("hypercall-ceiling", "%s", mask(m.hc_ceiling, buf, sizeof(buf)));
-		ROW("hypercall-default", "%s", mask(m.hc_default, buf, sizeof(buf)));
+		ROW("hypercall-ceiling", "%s", hc_mask_text(m.hc_ceiling, buf, sizeof(buf)));
+		ROW("hypercall-default", "%s", hc_mask_text(m.hc_default, buf, sizeof(buf)));
 		ROW("hotplug-mode", "%s", m.hotplug_mode);
-		ROW("hidden-features", "%s", strv_join(m.hidden_features, buf, sizeof(buf)));
+		ROW("hidden-features", "%s", strv_text(m.hidden_features, ",", buf, sizeof(buf)));
 		if (m.hyperv_vcpu_limit)
 			ROW("hyperv-vcpu-limit", "%u", m.hyperv_vcpu_limit);
 		else

@@ -24,39 +24,22 @@ static const char *vendor_name(const char *vendor)
 	return vendor;
 }
 
-static const char *mask(uint64_t bits, char *buf, size_t size)
-{
-	if (tnl_hc_mask_format(bits, buf, size))
-		snprintf(buf, size, "0x%llx", (unsigned long long)bits);
-	return buf;
-}
-
-static const char *strv_join(char **v, char *buf, size_t size)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (char **p = v; p && *p && used < size; p++)
-		used += snprintf(buf + used, size - used, "%s%s", p == v ? "" : ", ", *p);
-	return buf[0] ? buf : "none";
-}
-
-static json_object *strv_json(char **v)
-{
-	json_object *a = json_object_new_array();
-
-	for (char **p = v; p && *p; p++)
-		json_object_array_add(a, json_object_new_string(*p));
-	return a;
-}
-
+/* As Describe() has masks: {"mask": 4096, "names": ["map_gpa_range"]}. */
 static json_object *mask_json(uint64_t bits)
 {
-	json_object *o = json_object_new_object();
-	char buf[512];
+	json_object *o = json_object_new_object(), *names = json_object_new_array();
 
 	json_object_object_add(o, "mask", json_object_new_uint64(bits));
-	json_object_object_add(o, "names", json_object_new_string(mask(bits, buf, sizeof(buf))));
+	for (unsigned int i = 0; i < 64; i++) {
+		const char *name = tnl_hc_name(i);
+		char num[4];
+
+		if (!(bits & (1ULL << i)))
+			continue;
+		snprintf(num, sizeof(num), "%u", i);
+		json_object_array_add(names, json_object_new_string(name ? name : num));
+	}
+	json_object_object_add(o, "names", names);
 	return o;
 }
 
@@ -74,20 +57,20 @@ static void print_text(const struct vmctl_manager *m)
 		kv_print(stdout, "Module", "not loaded (load it with: modprobe thinvm)");
 	if (m->vendor[0]) {
 		kv_print(stdout, "Features", "hypercalls that can exit: %s",
-			 mask(m->hc_supported, a, sizeof(a)));
-		kv_more(stdout, "hotplug modes: %s", strv_join(m->hotplug_modes, b, sizeof(b)));
+			 hc_mask_text(m->hc_supported, a, sizeof(a)));
+		kv_more(stdout, "hotplug modes: %s", strv_text(m->hotplug_modes, ", ", b, sizeof(b)));
 		kv_more(stdout, "up to %u vCPUs per VM", m->max_vcpus);
 	}
 	kv_print(stdout, "Daemon", "thinvmd running, policy generation %llu",
 		 (unsigned long long)m->generation);
-	kv_print(stdout, "Hypercall ceiling", "%s", mask(m->hc_ceiling, a, sizeof(a)));
-	kv_print(stdout, "Hypercall default", "%s", mask(m->hc_default, a, sizeof(a)));
+	kv_print(stdout, "Hypercall ceiling", "%s", hc_mask_text(m->hc_ceiling, a, sizeof(a)));
+	kv_print(stdout, "Hypercall default", "%s", hc_mask_text(m->hc_default, a, sizeof(a)));
 	kv_print(stdout, "Hotplug mode", "%s", m->hotplug_mode);
 	kv_print(stdout, "Hidden features", "%s (not enforced yet)",
-		 strv_join(m->hidden_features, a, sizeof(a)));
+		 strv_text(m->hidden_features, ", ", a, sizeof(a)));
 	if (m->overridden && m->overridden[0])
 		kv_print(stdout, "Set over D-Bus", "%s (vmctl policy reset undoes)",
-			 strv_join(m->overridden, a, sizeof(a)));
+			 strv_text(m->overridden, ", ", a, sizeof(a)));
 	kv_print(stdout, "VMs", "%u", m->vm_count);
 	if (!m->n_incompatible) {
 		kv_print(stdout, "Incompatible CPUs", "none");

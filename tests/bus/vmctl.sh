@@ -74,7 +74,7 @@ run $t 3 status && has $t "$out" "Module: not loaded (load it with: modprobe thi
 t=status-json
 run $t 3 --json status &&
 	json $t '.daemon.running == true and .module.state == "not-loaded" and
-		 .policy["hypercall-ceiling"].names == "map_gpa_range" and .["vm-count"] == 0' &&
+		 .policy["hypercall-ceiling"].names == ["map_gpa_range"] and .["vm-count"] == 0' &&
 	pass $t
 
 t=policy-show
