@@ -90,8 +90,9 @@ $(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_OBJS)
 	$(CC) $(CFLAGS) -Itests/vm/lib -MMD -MP -MF $(BUILD)/deps/$(notdir $@).d \
 		-o $@ $< $(VMTEST_LIB) $(LIB_OBJS) $(NL_LIBS)
 
-$(VMCTL): $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS)
+# vmctl run checks VM names with the module's own rule (policy_rules.c).
+$(VMCTL): $(CLI_OBJS) $(LIB_OBJS) $(DAEMON_KMOD_OBJS)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(NL_LIBS)
 
 $(BUILD)/daemon/%.o: daemon/%.c
 	@mkdir -p $(dir $@)

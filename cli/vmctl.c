@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "run.h"
 #include "status.h"
 
 #define EXIT_USAGE 2
@@ -48,6 +49,7 @@ static const struct verb {
 	const char *help;
 } verbs[] = {
 	{ "status", 0, 0, verb_status, "show whether thinvm is loaded and where virtualization is on" },
+	{ "run", 0, VMCTL_RUN_MAX_ARGS, vmctl_run, "boot a bare-metal guest image (vmctl run --help)" },
 };
 
 static void usage(FILE *out)
