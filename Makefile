@@ -164,4 +164,7 @@ clean:
 # Keep objects that only pattern rules mention (make would delete them).
 .SECONDARY:
 
+# After the first target: the example guests of vmctl run.
+include guests/guests.mk
+
 -include $(shell find $(BUILD)/deps $(BUILD)/lib $(BUILD)/cli $(BUILD)/daemon $(BUILD)/kmod $(BUILD)/tests -type f -name '*.d' 2>/dev/null)
