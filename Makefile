@@ -39,7 +39,7 @@ DAEMON_LIBS = $(shell pkg-config --libs $(DAEMON_PKGS))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-VMTEST_LIB := $(BUILD)/tests/vm/lib/vmtest.o
+VMTEST_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vm/lib/*.c))
 VMPROG_SRCS := $(wildcard tests/vm/progs/*.c)
 VMPROGS := $(VMPROG_SRCS:tests/vm/progs/%.c=$(BUILD)/vmprogs/%)
 # Examples are plain KVM API programs, without the test library.
