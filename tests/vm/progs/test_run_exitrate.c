@@ -53,6 +53,13 @@ int main(void)
 	struct vr_result r;
 
 	vr_require_vcpus();
+	/*
+	 * Before any work: without thinvm's rates there is nothing to show
+	 * beside KVM's, and the guest's 3 s are long where the emulated
+	 * host's clock crawls (Bochs).
+	 */
+	if (vt_kvm_phase())
+		vt_load_outcome("run_exitrate", &thinvm, sizeof(thinvm));
 	vr_run(&r, 90, args);
 	TEST_ASSERT(r.status == 0, "exitrate exited %d", r.status);
 	mine.pio = rate(r.out, " port-I/O exits/s");
@@ -69,7 +76,6 @@ int main(void)
 		vt_save_outcome("run_exitrate", &mine, sizeof(mine));
 		return 0;
 	}
-	vt_load_outcome("run_exitrate", &thinvm, sizeof(thinvm));
 	vt_log("port-I/O exits/s: thinvm %llu, KVM %llu", thinvm.pio, mine.pio);
 	vt_log("CPUID exits/s:    thinvm %llu, KVM %llu", thinvm.cpuid, mine.cpuid);
 	return 0;
