@@ -189,7 +189,6 @@ static int enable_hypercall_exits(struct run_vm *vm)
 			"map_gpa_range gets -KVM_ENOSYS from the kernel\n");
 		return 0;
 	}
-	vm->hc_exits = want;
 	return 0;
 }
 
@@ -349,6 +348,13 @@ int run_vm_boot(struct run_vm *vm, uint32_t entry, uint32_t mbi)
 		flat_segment(&sregs.cs, 0x08, 0xb);	/* code, execute/read, accessed */
 		flat_segment(&sregs.ds, 0x10, 0x3);	/* data, read/write, accessed */
 		sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+		/*
+		 * No descriptor tables until the guest loads its own: an
+		 * exception before that is a triple fault, reported as one,
+		 * rather than a jump through whatever lies at address 0.
+		 */
+		sregs.gdt = (struct kvm_dtable){ .base = 0, .limit = 0 };
+		sregs.idt = (struct kvm_dtable){ .base = 0, .limit = 0 };
 		sregs.cr0 = CR0_PE | CR0_ET;
 		sregs.cr4 = 0;
 		sregs.efer = 0;

@@ -62,7 +62,6 @@ struct run_vm {
 	unsigned int ncpus;	/* created so far */
 	struct run_vcpu *vcpus;
 	struct run_board board;
-	uint64_t hc_exits;	/* the hypercalls that exit to us */
 
 	pthread_t main_thread;
 	pthread_mutex_t lock;	/* for "released" */
@@ -74,9 +73,11 @@ struct run_vm {
 
 /*
  * Keep SIGINT and SIGTERM (the user's stop), SIGUSR1 (the vCPU kick) and
- * SIGUSR2 (a vCPU is done) pending until the run loop waits for them: call
- * first, before anything that could take a while, so that an early Ctrl-C
- * still ends the run with 130 and closes the VM.
+ * SIGUSR2 (a vCPU is done) pending until the run loop waits for them, and
+ * install the kick's (empty) handler: call first, before anything that
+ * could take a while, so that an early Ctrl-C still ends the run with 130
+ * and closes the VM. A SIGINT the process was started ignoring (a
+ * shell's background job) stays ignored.
  */
 void run_vm_block_signals(void);
 
