@@ -43,7 +43,7 @@ VMCTL_LIBS = $(shell pkg-config --libs $(VMCTL_PKGS))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
-VMTEST_LIB := $(BUILD)/tests/vm/lib/vmtest.o
+VMTEST_LIB := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/vm/lib/*.c))
 VMPROG_SRCS := $(wildcard tests/vm/progs/*.c)
 VMPROGS := $(VMPROG_SRCS:tests/vm/progs/%.c=$(BUILD)/vmprogs/%)
 # Examples are plain KVM API programs, without the test library.
@@ -98,8 +98,9 @@ $(BUILD)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(VMCTL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(VMCTL): $(CLI_OBJS) $(LIB_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(NL_LIBS) $(VMCTL_LIBS)
+# vmctl run checks VM names with the module's own rule (policy_rules.c).
+$(VMCTL): $(CLI_OBJS) $(LIB_OBJS) $(DAEMON_KMOD_OBJS)
+	$(CC) $(CFLAGS) -pthread -o $@ $^ $(NL_LIBS) $(VMCTL_LIBS)
 
 $(BUILD)/daemon/%.o: daemon/%.c
 	@mkdir -p $(dir $@)
@@ -172,5 +173,8 @@ clean:
 
 # Keep objects that only pattern rules mention (make would delete them).
 .SECONDARY:
+
+# After the first target: the example guests of vmctl run.
+include guests/guests.mk
 
 -include $(shell find $(BUILD)/deps $(BUILD)/lib $(BUILD)/cli $(BUILD)/daemon $(BUILD)/kmod $(BUILD)/tests -type f -name '*.d' 2>/dev/null)

@@ -2,13 +2,14 @@
 /*
  * vmctl: the thinvm command-line tool (vmctl(8)). Verbs come from a table;
  * each prints aligned text for people or, with --json, one JSON document.
- * Policy and state come from thinvmd over D-Bus; "run" is a small VMM on
- * /dev/thinvm. Exit codes: vmctl.h.
+ * Policy and state come from thinvmd over D-Bus; "run" (run.c) is a small
+ * VMM on /dev/thinvm. Exit codes: vmctl.h.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "run.h"
 #include "vmctl.h"
 
 /* The verbs; each checks its own sub-verbs and their arguments. */
@@ -23,6 +24,7 @@ static const struct verb {
 	{ "vm", 1, -1, verb_vm },
 	{ "policy", 0, -1, verb_policy },
 	{ "events", 0, 0, verb_events },
+	{ "run", 0, -1, vmctl_run },
 };
 
 static const char usage_text[] =
@@ -38,6 +40,7 @@ static const char usage_text[] =
 	"  policy set KEY=VALUE...             change it (all the keys given, or none)\n"
 	"  policy reset [KEY...]               back to thinvm.conf's values\n"
 	"  events                              follow thinvmd's events until Ctrl-C\n"
+	"  run [OPTIONS] IMAGE                 boot a bare-metal guest image (vmctl run --help)\n"
 	"\n"
 	"  -j, --json        JSON: one document (events: one object per line)\n"
 	"      --no-legend   tables without their header line\n"

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Build the initramfs of lanes 1 and 2: busybox, thinvm.ko, the stock modules
 # the tests load, the test programs (with their shared libraries) and init.sh.
-# Usage: mkinitramfs.sh KERNEL_DIR THINVM_KO PROGS_DIR VMCTL OUTPUT
+# Usage: mkinitramfs.sh KERNEL_DIR THINVM_KO PROGS_DIR VMCTL OUTPUT [GUESTS_DIR]
+# GUESTS_DIR (default: guests/ beside PROGS_DIR, where make builds them) holds
+# vmctl run's example guests; they go where make install puts them.
 set -eu
 
 kdir=$1 ko=$2 progs=$3 vmctl=$4 out=$5
+guests=${6:-$(dirname "$progs")/guests}
 here=$(cd "$(dirname "$0")" && pwd)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -20,6 +23,8 @@ cp "$here/demo-guest.sh" "$stage/demo.sh"
 cp "$here/run-tests.sh" "$stage/bin/run-tests.sh"
 cp "$vmctl" "$stage/bin/vmctl"
 cp "$ko" "$stage/lib/thinvm/thinvm.ko"
+mkdir -p "$stage/usr/share/thinvm/guests"
+cp "$guests"/*.elf "$guests"/*.bin "$stage/usr/share/thinvm/guests/"
 
 for m in msr irqbypass kvm ccp kvm-amd kvm-intel; do
 	f=$(find "$kdir/modules/kernel" -name "$m.ko*" | head -n1)
