@@ -26,8 +26,9 @@ tests/vm/systemd/boot.sh --kernel-dir "$(scripts/kernel.sh)" --destdir "$out/des
 
 echo
 echo "----- inside the emulated host -----"
-tr -d '\r' <"$out/console.log" 2>/dev/null | sed -n 's/^lane3: demo: //p' |
-	sed -n '/^=== demo start/,/^=== demo end/p' | grep -v '^=== demo'
+# The runner prefixes each line: "[  37.5] run-checks[171]: lane3: demo: ".
+tr -d '\r' <"$out/console.log" 2>/dev/null | sed -n 's/^.*lane3: demo: \{0,1\}//p' |
+	sed -n '/^=== demo start/,/^=== demo end/p' | grep -v '^=== demo' || true
 echo "------------------------------------"
 echo
 
