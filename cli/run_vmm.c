@@ -174,7 +174,7 @@ static int enable_hypercall_exits(struct run_vm *vm)
 	if (!(offered & want)) {
 		fprintf(stderr,
 			"vmctl: %s lets no map_gpa_range hypercall exit to a VMM "
-			"(KVM_CAP_EXIT_HYPERCALL: 0x%x); the guest's get -KVM_ENOSYS from the kernel\n",
+			"(KVM_CAP_EXIT_HYPERCALL: 0x%x); the guest gets -KVM_ENOSYS from the kernel\n",
 			vm->opts->device, offered);
 		return 0;
 	}
