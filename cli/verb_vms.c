@@ -44,24 +44,40 @@ static int need_module(json_object *root)
 			  "the thinvm module is not loaded (load it with: modprobe thinvm)");
 }
 
+/*
+ * Describe()'s list @key ("cpus", "vms") in *@list, or an exit code. With
+ * --json the list is printed as it is, and *@list is NULL.
+ */
+static int read_list(const char *key, json_object **root, json_object **list)
+{
+	int r = describe(root);
+
+	*list = NULL;
+	if (r)
+		return r;
+	r = need_module(*root);
+	if (r)
+		return r;
+	*list = jget(*root, key);
+	if (!*list || !json_object_is_type(*list, json_type_array))
+		return vmctl_fail(VMCTL_EXIT_FAILURE, "thinvmd's Describe() has no %s list", key);
+	if (vmctl_opt.json) {
+		json_print(stdout, *list);
+		*list = NULL;
+	}
+	return 0;
+}
+
 int verb_cpus(int argc, char **argv)
 {
-	json_object *root, *cpus;
+	json_object *root = NULL, *cpus;
 	struct table *t;
 	int r;
 
 	(void)argc, (void)argv;
-	r = describe(&root);
-	if (r)
-		return r;
-	r = need_module(root);
-	cpus = jget(root, "cpus");
+	r = read_list("cpus", &root, &cpus);
 	if (r || !cpus)
 		goto out;
-	if (vmctl_opt.json) {
-		json_print(stdout, cpus);
-		goto out;
-	}
 	t = table_new(5, "CPU", "ONLINE", "STATE", "VIRT", "REASON");
 	if (!t) {
 		r = vmctl_fail(VMCTL_EXIT_FAILURE, "out of memory");
@@ -86,23 +102,15 @@ out:
 
 int verb_vms(int argc, char **argv)
 {
-	json_object *root, *vms;
+	json_object *root = NULL, *vms;
 	struct table *t;
 	char buf[512];
 	int r;
 
 	(void)argc, (void)argv;
-	r = describe(&root);
-	if (r)
-		return r;
-	r = need_module(root);
-	vms = jget(root, "vms");
+	r = read_list("vms", &root, &vms);
 	if (r || !vms)
 		goto out;
-	if (vmctl_opt.json) {
-		json_print(stdout, vms);
-		goto out;
-	}
 	t = table_new(6, "ID", "NAME", "PID", "VCPUS", "HYPERCALL-EXIT", "REQUESTED");
 	if (!t) {
 		r = vmctl_fail(VMCTL_EXIT_FAILURE, "out of memory");
