@@ -18,3 +18,13 @@ int vmctl_fail(int code, const char *fmt, ...)
 	fputc('\n', stderr);
 	return code;
 }
+
+int vmctl_errf(char *err, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, size, fmt, ap);
+	va_end(ap);
+	return -1;
+}

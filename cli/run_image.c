@@ -5,25 +5,12 @@
  * arithmetic, where 32-bit sums of ELF fields cannot wrap.
  */
 #include <elf.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "run_image.h"
-
-static int fail(char *err, size_t errsize, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errsize, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsize, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "vmctl.h"
 
 const char *run_format_name(enum run_format f)
 {
@@ -67,7 +54,7 @@ static int check_in_ram(const char *what, uint64_t gpa, uint64_t memsz, uint64_t
 	if (gpa < ram && memsz <= ram - gpa)
 		return 0;
 	format_size(ram, ram_text, sizeof(ram_text));
-	return fail(err, errsize,
+	return vmctl_errf(err, errsize,
 		    "%s (0x%llx-0x%llx) lies outside the guest's %s of RAM (0x0-0x%llx); more --memory?",
 		    what, (unsigned long long)gpa, (unsigned long long)(gpa + memsz - 1),
 		    ram_text, (unsigned long long)(ram - 1));
@@ -82,7 +69,7 @@ static int add_segment(struct run_image *img, uint64_t gpa, uint64_t offset,
 		       uint64_t filesz, uint64_t memsz, char *err, size_t errsize)
 {
 	if (img->nsegments == RUN_IMAGE_MAX_SEGMENTS)
-		return fail(err, errsize, "more than %d loadable segments", RUN_IMAGE_MAX_SEGMENTS);
+		return vmctl_errf(err, errsize, "more than %d loadable segments", RUN_IMAGE_MAX_SEGMENTS);
 	img->segments[img->nsegments++] = (struct run_segment){
 		.gpa = gpa, .offset = offset, .filesz = filesz, .memsz = memsz,
 	};
@@ -121,21 +108,21 @@ static int parse_aout_kludge(const uint8_t *buf, size_t len, size_t hdr, uint64_
 	uint64_t start, filesz, memsz;
 
 	if (hdr + 32 > len)
-		return fail(err, errsize, "the multiboot header's address fields (flag 16) are cut off");
+		return vmctl_errf(err, errsize, "the multiboot header's address fields (flag 16) are cut off");
 	header_addr = get32(buf + hdr + 12);
 	load_addr = get32(buf + hdr + 16);
 	load_end = get32(buf + hdr + 20);
 	bss_end = get32(buf + hdr + 24);
 	img->entry = get32(buf + hdr + 28);
 	if (load_addr > header_addr || header_addr - load_addr > hdr)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "multiboot header: load_addr 0x%x does not fit header_addr 0x%x at file offset 0x%zx",
 			    load_addr, header_addr, hdr);
 	start = hdr - (header_addr - load_addr);
 	if (!load_end)
 		filesz = len - start;
 	else if (load_end < load_addr || load_end - load_addr > len - start)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "multiboot header: load_end_addr 0x%x is before load_addr 0x%x or past the end of the file",
 			    load_end, load_addr);
 	else
@@ -143,13 +130,13 @@ static int parse_aout_kludge(const uint8_t *buf, size_t len, size_t hdr, uint64_
 	memsz = filesz;
 	if (bss_end) {
 		if (bss_end < load_addr + filesz)
-			return fail(err, errsize,
+			return vmctl_errf(err, errsize,
 				    "multiboot header: bss_end_addr 0x%x is before the end of what is loaded",
 				    bss_end);
 		memsz = bss_end - load_addr;
 	}
 	if (!memsz)
-		return fail(err, errsize, "multiboot header: nothing to load");
+		return vmctl_errf(err, errsize, "multiboot header: nothing to load");
 	if (check_in_ram("the image", load_addr, memsz, ram, err, errsize))
 		return -1;
 	return add_segment(img, load_addr, start, filesz, memsz, err, errsize);
@@ -170,11 +157,11 @@ static int parse_phdrs(const uint8_t *buf, size_t len, const Elf32_Ehdr *eh, uin
 			continue;
 		snprintf(what, sizeof(what), "segment %u", i);
 		if (ph.p_filesz > ph.p_memsz)
-			return fail(err, errsize,
+			return vmctl_errf(err, errsize,
 				    "%s: %u bytes in the file but only %u in memory", what,
 				    ph.p_filesz, ph.p_memsz);
 		if ((uint64_t)ph.p_offset + ph.p_filesz > len)
-			return fail(err, errsize,
+			return vmctl_errf(err, errsize,
 				    "%s: file bytes 0x%x-0x%llx, but the file has %zu bytes (truncated?)",
 				    what, ph.p_offset,
 				    (unsigned long long)ph.p_offset + ph.p_filesz - 1, len);
@@ -191,9 +178,9 @@ static int parse_phdrs(const uint8_t *buf, size_t len, const Elf32_Ehdr *eh, uin
 		}
 	}
 	if (!img->nsegments)
-		return fail(err, errsize, "no loadable (PT_LOAD) segment");
+		return vmctl_errf(err, errsize, "no loadable (PT_LOAD) segment");
 	if (!entry_found)
-		return fail(err, errsize, "the entry point 0x%x is in no loadable segment",
+		return vmctl_errf(err, errsize, "the entry point 0x%x is in no loadable segment",
 			    eh->e_entry);
 	return 0;
 }
@@ -205,43 +192,43 @@ static int parse_elf(const uint8_t *buf, size_t len, uint64_t ram, struct run_im
 	long hdr;
 
 	if (len < SELFMAG || memcmp(buf, ELFMAG, SELFMAG))
-		return fail(err, errsize, "not an ELF file (no \\177ELF at the start)");
+		return vmctl_errf(err, errsize, "not an ELF file (no \\177ELF at the start)");
 	if (len > EI_CLASS && buf[EI_CLASS] == ELFCLASS64)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "a 64-bit ELF file: vmctl runs multiboot v1 images, which are ELF32");
 	if (len < sizeof(eh))
-		return fail(err, errsize, "truncated: %zu bytes, fewer than an ELF header (%zu)",
+		return vmctl_errf(err, errsize, "truncated: %zu bytes, fewer than an ELF header (%zu)",
 			    len, sizeof(eh));
 	if (buf[EI_CLASS] != ELFCLASS32)
-		return fail(err, errsize, "ELF class %u: vmctl runs multiboot v1 images, which are ELF32",
+		return vmctl_errf(err, errsize, "ELF class %u: vmctl runs multiboot v1 images, which are ELF32",
 			    buf[EI_CLASS]);
 	memcpy(&eh, buf, sizeof(eh));
 	if (eh.e_ident[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errsize, "a big-endian ELF file: x86 images are little-endian");
+		return vmctl_errf(err, errsize, "a big-endian ELF file: x86 images are little-endian");
 	if (eh.e_machine != EM_386)
-		return fail(err, errsize, "an ELF file for machine %u, not for i386 (3)",
+		return vmctl_errf(err, errsize, "an ELF file for machine %u, not for i386 (3)",
 			    eh.e_machine);
 	if (eh.e_type != ET_EXEC)
-		return fail(err, errsize, "ELF type %u, not an executable (%u)", eh.e_type, ET_EXEC);
+		return vmctl_errf(err, errsize, "ELF type %u, not an executable (%u)", eh.e_type, ET_EXEC);
 	if (eh.e_phentsize != sizeof(Elf32_Phdr))
-		return fail(err, errsize, "program headers of %u bytes, not %zu",
+		return vmctl_errf(err, errsize, "program headers of %u bytes, not %zu",
 			    eh.e_phentsize, sizeof(Elf32_Phdr));
 	if (!eh.e_phnum || eh.e_phnum > RUN_IMAGE_MAX_PHDRS)
-		return fail(err, errsize, "%u program headers (1 to %d, please)",
+		return vmctl_errf(err, errsize, "%u program headers (1 to %d, please)",
 			    eh.e_phnum, RUN_IMAGE_MAX_PHDRS);
 	if ((uint64_t)eh.e_phoff + (uint64_t)eh.e_phnum * sizeof(Elf32_Phdr) > len)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "the program headers (offset 0x%x, %u of them) end past the file's %zu bytes (truncated?)",
 			    eh.e_phoff, eh.e_phnum, len);
 
 	hdr = find_multiboot_header(buf, len);
 	if (hdr < 0)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "no multiboot header (magic 0x%08x with a valid checksum, 4-byte aligned in the first 8 KiB)",
 			    MULTIBOOT_HEADER_MAGIC);
 	img->mb_flags = get32(buf + hdr + 4);
 	if (img->mb_flags & 0xffff & ~MULTIBOOT_REQUIREMENTS_KNOWN)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "the multiboot header requires what this board lacks (flags 0x%x%s)",
 			    img->mb_flags,
 			    img->mb_flags & MULTIBOOT_VIDEO_MODE ? ": a video mode" : "");
@@ -254,7 +241,7 @@ static int parse_flat(size_t len, const struct run_options *o, struct run_image 
 		      char *err, size_t errsize)
 {
 	if (!len)
-		return fail(err, errsize, "the image is empty");
+		return vmctl_errf(err, errsize, "the image is empty");
 	if (check_in_ram("the binary", o->load_addr, len, o->memory, err, errsize))
 		return -1;
 	img->entry = o->load_addr;
@@ -289,7 +276,7 @@ static int place_mbi(struct run_image *img, uint64_t ram, char *err, size_t errs
 			best = c;
 	}
 	if (best == UINT64_MAX)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "no room in RAM for the multiboot information beside the image; more --memory?");
 	img->mbi_addr = best;
 	return 0;
@@ -315,13 +302,13 @@ int run_image_parse(const uint8_t *buf, size_t len, const struct run_options *o,
 		const struct run_segment *s = &img->segments[i];
 
 		if (overlaps_a_segment(img, s->gpa, s->memsz, i))
-			return fail(err, errsize,
+			return vmctl_errf(err, errsize,
 				    "segments overlap in guest memory (one at 0x%llx-0x%llx)",
 				    (unsigned long long)s->gpa,
 				    (unsigned long long)(s->gpa + s->memsz - 1));
 	}
 	if (!overlaps_a_segment(img, img->entry, 1, RUN_IMAGE_MAX_SEGMENTS))
-		return fail(err, errsize, "the entry point 0x%x is outside what is loaded",
+		return vmctl_errf(err, errsize, "the entry point 0x%x is outside what is loaded",
 			    img->entry);
 	return place_mbi(img, o->memory, err, errsize);
 }

@@ -6,12 +6,12 @@
  * which getopt's global state makes awkward.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "run_options.h"
+#include "vmctl.h"
 #include "../kmod/policy_rules.h"
 
 const char run_usage[] =
@@ -33,19 +33,6 @@ const char run_usage[] =
 	"\n"
 	"Exit status: the guest's 0xf4 byte, 0 when all vCPUs halted, 125 when the\n"
 	"guest crashed or vmctl failed, 130 on SIGINT or SIGTERM, 2 for bad usage.\n";
-
-static int fail(char *err, size_t errsize, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errsize, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsize, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Digits only (decimal, or hex after 0x): strtoull alone takes "-1" and " 1". */
 static int parse_u64(const char *s, int base, uint64_t *v, const char **end)
@@ -70,9 +57,9 @@ int run_parse_size(const char *s, uint64_t *bytes, char *err, size_t errsize)
 	unsigned int shift = 0;
 
 	if (parse_u64(s, 10, &n, &end) == -ERANGE)
-		return fail(err, errsize, "\"%s\" is too large", s);
+		return vmctl_errf(err, errsize, "\"%s\" is too large", s);
 	if (parse_u64(s, 10, &n, &end))
-		return fail(err, errsize, "\"%s\" is not a size (digits, then K, M or G)", s);
+		return vmctl_errf(err, errsize, "\"%s\" is not a size (digits, then K, M or G)", s);
 	switch (*end) {
 	case '\0':
 		break;
@@ -86,12 +73,12 @@ int run_parse_size(const char *s, uint64_t *bytes, char *err, size_t errsize)
 		shift = 30;
 		break;
 	default:
-		return fail(err, errsize, "\"%s\": unknown unit \"%s\" (K, M or G)", s, end);
+		return vmctl_errf(err, errsize, "\"%s\": unknown unit \"%s\" (K, M or G)", s, end);
 	}
 	if (*end && end[1])
-		return fail(err, errsize, "\"%s\": unknown unit \"%s\" (K, M or G)", s, end);
+		return vmctl_errf(err, errsize, "\"%s\": unknown unit \"%s\" (K, M or G)", s, end);
 	if (n > (UINT64_MAX >> shift))
-		return fail(err, errsize, "\"%s\" is too large", s);
+		return vmctl_errf(err, errsize, "\"%s\" is too large", s);
 	*bytes = n << shift;
 	return 0;
 }
@@ -101,15 +88,15 @@ static int parse_memory(const char *s, uint64_t *bytes, char *err, size_t errsiz
 	char why[128];
 
 	if (run_parse_size(s, bytes, why, sizeof(why)))
-		return fail(err, errsize, "--memory: %s", why);
+		return vmctl_errf(err, errsize, "--memory: %s", why);
 	if (*bytes > RUN_MAX_MEMORY)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "--memory %s: more than 4G, which a 32-bit guest without paging cannot reach", s);
 	if (*bytes < RUN_MIN_MEMORY)
-		return fail(err, errsize, "--memory %s: less than the 64K minimum%s", s,
+		return vmctl_errf(err, errsize, "--memory %s: less than the 64K minimum%s", s,
 			    strpbrk(s, "kKmMgG") ? "" : " (a bare number is bytes: add M for MiB)");
 	if (*bytes % 4096)
-		return fail(err, errsize, "--memory %s: not a multiple of 4K (a page)", s);
+		return vmctl_errf(err, errsize, "--memory %s: not a multiple of 4K (a page)", s);
 	return 0;
 }
 
@@ -119,7 +106,7 @@ static int parse_cpus(const char *s, unsigned int *cpus, char *err, size_t errsi
 	uint64_t n;
 
 	if (parse_u64(s, 10, &n, &end) || *end || n < 1 || n > RUN_MAX_CPUS)
-		return fail(err, errsize, "--cpus %s: a number of vCPUs from 1 to %d, please",
+		return vmctl_errf(err, errsize, "--cpus %s: a number of vCPUs from 1 to %d, please",
 			    s, RUN_MAX_CPUS);
 	*cpus = n;
 	return 0;
@@ -132,7 +119,7 @@ static int parse_load_addr(const char *s, uint32_t *addr, char *err, size_t errs
 	uint64_t n;
 
 	if (parse_u64(hex ? s + 2 : s, hex ? 16 : 10, &n, &end) || *end || n > UINT32_MAX)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "--load-addr %s: a guest-physical address below 4G (decimal or 0x...), please", s);
 	*addr = n;
 	return 0;
@@ -143,11 +130,11 @@ static int parse_name(const char *s, char *err, size_t errsize)
 	struct thinvm_vm_name n = { { 0 } };
 
 	if (strlen(s) >= sizeof(n.name))
-		return fail(err, errsize, "--name: longer than %zu characters",
+		return vmctl_errf(err, errsize, "--name: longer than %zu characters",
 			    sizeof(n.name) - 1);
 	memcpy(n.name, s, strlen(s));
 	if (!thinvm_vm_name_valid(n.name, sizeof(n.name)))
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "--name \"%s\": a name is 1 to %zu characters of A-Z a-z 0-9 . _ -",
 			    s, sizeof(n.name) - 1);
 	return 0;
@@ -200,7 +187,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o,
 
 		if (options_done || a[0] != '-' || !a[1]) {
 			if (o->image)
-				return fail(err, errsize, "one IMAGE only (\"%s\", then \"%s\")",
+				return vmctl_errf(err, errsize, "one IMAGE only (\"%s\", then \"%s\")",
 					    o->image, a);
 			o->image = a;
 			continue;
@@ -214,7 +201,7 @@ int run_options_parse(int argc, char **argv, struct run_options *o,
 			o->stats = true;
 		} else if ((v = option_value(argc, argv, &i, "device", 0, &missing))) {
 			if (!*v)
-				return fail(err, errsize, "--device: an empty path");
+				return vmctl_errf(err, errsize, "--device: an empty path");
 			o->device = v;
 		} else if ((v = option_value(argc, argv, &i, "memory", 'm', &missing))) {
 			r = parse_memory(v, &o->memory, err, errsize);
@@ -229,24 +216,24 @@ int run_options_parse(int argc, char **argv, struct run_options *o,
 			else if (!strcmp(v, "flat"))
 				o->format = RUN_FORMAT_FLAT;
 			else
-				return fail(err, errsize, "--format %s: elf or flat", v);
+				return vmctl_errf(err, errsize, "--format %s: elf or flat", v);
 		} else if ((v = option_value(argc, argv, &i, "load-addr", 0, &missing))) {
 			r = parse_load_addr(v, &o->load_addr, err, errsize);
 			o->load_addr_set = true;
 		} else if (missing) {
-			return fail(err, errsize, "%s needs a value", a);
+			return vmctl_errf(err, errsize, "%s needs a value", a);
 		} else {
-			return fail(err, errsize, "unknown option \"%s\"", a);
+			return vmctl_errf(err, errsize, "unknown option \"%s\"", a);
 		}
 		if (missing)
-			return fail(err, errsize, "%s needs a value", a);
+			return vmctl_errf(err, errsize, "%s needs a value", a);
 		if (r)
 			return r;
 	}
 	if (!o->image)
-		return fail(err, errsize, "no IMAGE to run");
+		return vmctl_errf(err, errsize, "no IMAGE to run");
 	if (o->load_addr_set && o->format == RUN_FORMAT_ELF)
-		return fail(err, errsize,
+		return vmctl_errf(err, errsize,
 			    "--load-addr is for flat binaries: an ELF image says where it goes");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #define VMCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum vmctl_exit {
 	VMCTL_EXIT_OK = 0,
@@ -36,5 +37,8 @@ int verb_events(int argc, char **argv);
 
 /* "vmctl: " and the message on stderr; returns @code, for "return fail(...)". */
 int vmctl_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The message into @err (for callers that report it later); returns -1. */
+int vmctl_errf(char *err, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

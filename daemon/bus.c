@@ -354,6 +354,11 @@ static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *err)
 #define PROP(name, sig, getter) \
 	SD_BUS_PROPERTY(name, sig, getter, 0, SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE)
 
+/* A one-field setter: method_set_one() finds the field by the member's name. */
+#define SETTER(name, type, arg) \
+	SD_BUS_METHOD_WITH_ARGS(name, SD_BUS_ARGS(type, arg), SD_BUS_NO_RESULT, \
+				method_set_one, SD_BUS_VTABLE_UNPRIVILEGED)
+
 static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_VTABLE_START(0),
 	PROP("HypercallCeiling", "t", get_ceiling),
@@ -370,21 +375,11 @@ static const sd_bus_vtable manager_vtable[] = {
 	PROP("PolicyGeneration", "t", get_generation),
 	PROP("IncompatibleCPUs", "au", get_incompatible),
 	PROP("VMCount", "u", get_vm_count),
-	SD_BUS_METHOD_WITH_ARGS("SetHypercallCeiling", SD_BUS_ARGS("t", mask),
-				SD_BUS_NO_RESULT, method_set_one,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SetHypercallDefault", SD_BUS_ARGS("t", mask),
-				SD_BUS_NO_RESULT, method_set_one,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SetHotplugMode", SD_BUS_ARGS("s", mode),
-				SD_BUS_NO_RESULT, method_set_one,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SetHiddenFeatures", SD_BUS_ARGS("as", features),
-				SD_BUS_NO_RESULT, method_set_one,
-				SD_BUS_VTABLE_UNPRIVILEGED),
-	SD_BUS_METHOD_WITH_ARGS("SetHyperVVCPULimit", SD_BUS_ARGS("u", limit),
-				SD_BUS_NO_RESULT, method_set_one,
-				SD_BUS_VTABLE_UNPRIVILEGED),
+	SETTER("SetHypercallCeiling", "t", mask),
+	SETTER("SetHypercallDefault", "t", mask),
+	SETTER("SetHotplugMode", "s", mode),
+	SETTER("SetHiddenFeatures", "as", features),
+	SETTER("SetHyperVVCPULimit", "u", limit),
 	SD_BUS_METHOD_WITH_ARGS("SetPolicy", SD_BUS_ARGS("a{sv}", fields),
 				SD_BUS_NO_RESULT, method_set_policy,
 				SD_BUS_VTABLE_UNPRIVILEGED),
