@@ -7,6 +7,7 @@
  */
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "thinvm_nl.h"
 #include "vmrun.h"
@@ -90,8 +91,20 @@ int main(void)
 	TEST_ASSERT(!strcmp(ev.vm.name, NAME), "renamed event with name \"%s\"", ev.vm.name);
 	vt_log("  event vm-renamed: vm=%u pid=%u name=%s", ev.vm.id, ev.vm.pid, ev.vm.name);
 
-	f.pid = c.pid;
-	TEST_ASSERT(!tnl_dump_vms(nl, by_pid, &f), "dump VMs: %s", tnl_last_error(nl));
+	/*
+	 * vmctl names the VM, then creates its vCPUs: the rename event can come
+	 * before the second vCPU exists. Read the dump until both do (10 s).
+	 */
+	for (int tries = 0; tries < 1000; tries++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+		memset(&f, 0, sizeof(f));
+		f.pid = c.pid;
+		TEST_ASSERT(!tnl_dump_vms(nl, by_pid, &f), "dump VMs: %s", tnl_last_error(nl));
+		if (f.found != 1 || f.vm.vcpus == 2)
+			break;
+		nanosleep(&ts, NULL);
+	}
 	TEST_ASSERT(f.found == 1, "%d VMs of vmctl's pid in the dump", f.found);
 	TEST_ASSERT(!strcmp(f.vm.name, NAME) && f.vm.vcpus == 2 && f.vm.id == ev.vm.id,
 		    "the dump says vm=%u name=\"%s\" vcpus=%u", f.vm.id, f.vm.name, f.vm.vcpus);
