@@ -14,6 +14,7 @@
 #include <asm/processor.h>
 
 #include "cpuid_rules.h"
+#include "feature_rules.h"
 #include "thinvm.h"
 
 static struct kvm_cpuid_entry2 *supported;
@@ -70,6 +71,14 @@ int thinvm_cpuid_init(void)
 		kfree(supported);
 		return n;
 	}
+	/* What policy may hide of SVM is described in 0x8000000A. */
+	if (!strcmp(thinvm_backend->name, "svm"))
+		n = thinvm_cpuid_add_svm_leaf(supported, n, THINVM_MAX_CPUID_ENTRIES,
+					      thinvm_features_svm_edx(thinvm_features_host()));
+	if (n < 0) {
+		kfree(supported);
+		return n;
+	}
 	supported_nent = n;
 	thinvm_cpuid_guest_cpu(supported, n, &host);
 	supported_cr4 = host.cr4_allowed;
@@ -86,21 +95,44 @@ u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu)
 	return vcpu->guest.cr4_allowed & supported_cr4;
 }
 
-/* KVM_GET_SUPPORTED_CPUID: -E2BIG (nent untouched) when it does not fit. */
+unsigned int thinvm_cpuid_supported_nent(void)
+{
+	return supported_nent;
+}
+
+void thinvm_cpuid_supported_view(u64 hidden, struct kvm_cpuid_entry2 *out)
+{
+	memcpy(out, supported, supported_nent * sizeof(*out));
+	thinvm_cpuid_hide_svm(out, supported_nent, thinvm_features_svm_edx(hidden));
+}
+
+/*
+ * KVM_GET_SUPPORTED_CPUID: -E2BIG (nent untouched) when it does not fit.
+ * What a VM created now may be given: the host policy's hidden features
+ * are left out.
+ */
 long thinvm_get_supported_cpuid(void __user *argp)
 {
 	struct kvm_cpuid2 __user *user = argp;
+	struct thinvm_host_policy policy;
+	struct kvm_cpuid_entry2 *view;
 	struct kvm_cpuid2 head;
+	long r = 0;
 
 	if (copy_from_user(&head, user, sizeof(head)))
 		return -EFAULT;
 	if (head.nent < supported_nent)
 		return -E2BIG;
-	if (copy_to_user(user->entries, supported,
-			 supported_nent * sizeof(*supported)) ||
+	view = kvmalloc_array(supported_nent, sizeof(*view), GFP_KERNEL);
+	if (!view)
+		return -ENOMEM;
+	thinvm_policy_get(&policy);
+	thinvm_cpuid_supported_view(policy.hidden_features, view);
+	if (copy_to_user(user->entries, view, supported_nent * sizeof(*view)) ||
 	    put_user(supported_nent, &user->nent))
-		return -EFAULT;
-	return 0;
+		r = -EFAULT;
+	kvfree(view);
+	return r;
 }
 
 /* After the table or the state behind its dynamic bits changed. */
@@ -112,6 +144,31 @@ void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu)
 }
 
 /*
+ * What the VM's policy forbids of a CPUID table: the Hyper-V interface on a
+ * VM that may have more vCPUs than the Hyper-V limit it reports in
+ * HYPERV_CPUID_IMPLEMENT_LIMITS (a VP index past it would be unreachable:
+ * shared/seeds/000), and SVM features its policy hides. The VM's maximum
+ * no longer changes once a vCPU exists (vm.c), so the check holds.
+ */
+static int check_vm_limits(struct thinvm_vm *vm, const struct thinvm_guest_cpu *g)
+{
+	u64 hidden = thinvm_features_of_svm_edx(g->svm_edx) & vm->hidden_features;
+
+	lockdep_assert_held(&vm->lock);
+	if (g->hyperv && vm->max_vcpus > vm->hv_vcpu_limit) {
+		pr_info_ratelimited("VM %u: KVM_SET_CPUID2 refused: Hyper-V (Hv#1) on a VM of up to %u vCPUs, above the Hyper-V limit of %u\n",
+				    vm->id, vm->max_vcpus, vm->hv_vcpu_limit);
+		return -EINVAL;
+	}
+	if (hidden) {
+		pr_info_ratelimited("VM %u: KVM_SET_CPUID2 refused: 0x8000000A.EDX %#x names SVM features policy hides (set %#llx)\n",
+				    vm->id, g->svm_edx, hidden);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * KVM_SET_CPUID2. As on KVM, once the vCPU has run only the table it has
  * can be set again (VMMs do that when they reuse a vCPU): guest state
  * derived from it, such as long mode or MAXPHYADDR, cannot change under a
@@ -120,9 +177,11 @@ void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu)
 long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_cpuid2 __user *user = argp;
-	struct kvm_cpuid_entry2 *e = NULL, *old;
+	struct kvm_cpuid_entry2 *e = NULL;
+	struct thinvm_guest_cpu guest;
 	struct kvm_cpuid2 head;
 	size_t size;
+	int r;
 
 	if (copy_from_user(&head, user, sizeof(head)))
 		return -EFAULT;
@@ -138,26 +197,31 @@ long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp)
 	}
 	if (!thinvm_cpuid_table_valid(e, head.nent))
 		goto invalid;
+	thinvm_cpuid_guest_cpu(e, head.nent, &guest);
 	thinvm_cpuid_update_runtime(e, head.nent,
 				    vcpu->apic_base & MSR_IA32_APICBASE_ENABLE,
 				    thinvm_backend->get_cr4(vcpu));
 	if (vcpu->has_run) {
-		if (head.nent != vcpu->cpuid_nent ||
-		    (size && memcmp(e, vcpu->cpuid, size)))
-			goto invalid;
-		kvfree(e);
-		return 0;
+		r = head.nent != vcpu->cpuid_nent ||
+		    (size && memcmp(e, vcpu->cpuid, size)) ? -EINVAL : 0;
+		goto out;
 	}
-	old = vcpu->cpuid;
-	vcpu->cpuid = e;
-	vcpu->cpuid_nent = head.nent;
-	thinvm_cpuid_guest_cpu(e, head.nent, &vcpu->guest);
-	kvfree(old);
-	return 0;
+	/* The VM's lock: netlink changes its hidden features under it. */
+	mutex_lock(&vcpu->vm->lock);
+	r = check_vm_limits(vcpu->vm, &guest);
+	if (!r) {
+		swap(vcpu->cpuid, e);
+		vcpu->cpuid_nent = head.nent;
+		vcpu->guest = guest;
+	}
+	mutex_unlock(&vcpu->vm->lock);
+	goto out;	/* e is the old table now, or the refused one */
 
 invalid:
+	r = -EINVAL;
+out:
 	kvfree(e);
-	return -EINVAL;
+	return r;
 }
 
 /* KVM_GET_CPUID2: -E2BIG (nent untouched) when the table does not fit. */

@@ -49,6 +49,7 @@ enum { EAX, EBX, ECX, EDX };
 #define EXT7_EDX (BIT(8) /* invariant TSC: the guest's is the host's */)
 
 #define LEAF1_EBX_CLFLUSH_SIZE 0x0000ff00u
+#define LEAF1_ECX_VMX		BIT(5)
 #define LEAF1_ECX_X2APIC	BIT(21)
 #define LEAF1_ECX_OSXSAVE	BIT(27)
 #define LEAF1_EDX_APIC		BIT(9)
@@ -60,6 +61,10 @@ enum { EAX, EBX, ECX, EDX };
 #define KVM_SIG_EBX 0x4b4d564b	/* "KVMK" */
 #define KVM_SIG_ECX 0x564b4d56	/* "VMKV" */
 #define KVM_SIG_EDX 0x0000004d	/* "M\0\0\0" */
+
+/* Hyper-V's interface signature, "Hv#1" (HYPERV_CPUID_SIGNATURE_EAX). */
+#define HV_INTERFACE_EAX 0x31237648
+#define HV_EVMCS_PERF_GLOBAL_CTRL BIT(0)	/* 0x4000000A.EBX */
 
 /* Vendors for which KVM returns zeros past a class's range. */
 #define AMD_EBX 0x68747541	/* "Auth" */
@@ -191,6 +196,34 @@ int thinvm_cpuid_supported(thinvm_host_cpuid host, unsigned int max_gpa_bits,
 		}
 	}
 	return t.overflow ? -E2BIG : (int)t.n;
+}
+
+int thinvm_cpuid_add_svm_leaf(struct kvm_cpuid_entry2 *e, unsigned int n,
+			      unsigned int max, u32 edx)
+{
+	struct kvm_cpuid_entry2 *ext0;
+	struct table t = { .e = e, .n = n, .max = max };
+
+	ext0 = (struct kvm_cpuid_entry2 *)thinvm_cpuid_find(e, n, 0x80000000, 0);
+	/* Only a table whose extended range reaches 0x80000008 grows. */
+	if (!ext0 || ext0->eax != 0x80000008)
+		return n;
+	add(&t, 0x80000009, 0, 0);
+	add(&t, 0x8000000a, 0, 0)->edx = edx;
+	if (t.overflow)
+		return -E2BIG;
+	ext0->eax = 0x8000000a;
+	return t.n;
+}
+
+void thinvm_cpuid_hide_svm(struct kvm_cpuid_entry2 *e, unsigned int n,
+			   u32 edx_bits)
+{
+	struct kvm_cpuid_entry2 *svm;
+
+	svm = (struct kvm_cpuid_entry2 *)thinvm_cpuid_find(e, n, 0x8000000a, 0);
+	if (svm)
+		svm->edx &= ~edx_bits;
 }
 
 const struct kvm_cpuid_entry2 *
@@ -364,6 +397,11 @@ void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,
 
 	*g = (struct thinvm_guest_cpu){
 		.kvm_features = kvm_features(e, n),
+		.vmx = l1_ecx & LEAF1_ECX_VMX,
+		.hyperv = reg_of(e, n, 0x40000001, 0, EAX) == HV_INTERFACE_EAX,
+		.hv_evmcs_perf_global_ctrl = reg_of(e, n, 0x4000000a, 0, EBX) &
+					     HV_EVMCS_PERF_GLOBAL_CTRL,
+		.svm_edx = reg_of(e, n, 0x8000000a, 0, EDX),
 		.lm = x1_edx & EXT1_EDX_LM,
 		.nx = x1_edx & EXT1_EDX_NX,
 		.x2apic = l1_ecx & LEAF1_ECX_X2APIC,

@@ -34,6 +34,22 @@ typedef void (*thinvm_host_cpuid)(u32 function, u32 index, u32 out[4]);
 int thinvm_cpuid_supported(thinvm_host_cpuid host, unsigned int max_gpa_bits,
 			   struct kvm_cpuid_entry2 *out, unsigned int max);
 
+/*
+ * On an SVM host, describe the named SVM features offered (@edx, CPUID
+ * 0x8000000A.EDX bits) in leaf 0x8000000A of a table from
+ * thinvm_cpuid_supported() with @n entries: 0x80000009 and 0x8000000A are
+ * added (room for @max) and 0x80000000.EAX reaches them. thinvm runs no
+ * nested guests, so 0x80000001.ECX.SVM stays clear: the leaf describes,
+ * for hosts to compare, rather than promises. Returns the new count, or
+ * -E2BIG.
+ */
+int thinvm_cpuid_add_svm_leaf(struct kvm_cpuid_entry2 *e, unsigned int n,
+			      unsigned int max, u32 edx);
+
+/* Clear @edx_bits from leaf 0x8000000A.EDX of a table, if it has one. */
+void thinvm_cpuid_hide_svm(struct kvm_cpuid_entry2 *e, unsigned int n,
+			   u32 edx_bits);
+
 /* The entry for (@function, @index), the index only where it matters. */
 const struct kvm_cpuid_entry2 *
 thinvm_cpuid_find(const struct kvm_cpuid_entry2 *e, unsigned int n,
@@ -67,6 +83,15 @@ struct thinvm_guest_cpu {
 	 * KVM_CAP_ENFORCE_PV_FEATURE_CPUID checks hypercalls against.
 	 */
 	u32 kvm_features;
+	bool vmx;		/* 1 ECX.VMX: the guest may read VMX MSRs */
+	/*
+	 * The Hyper-V interface: "Hv#1" in 0x40000001.EAX, where KVM looks
+	 * for it (kvm_cpuid_has_hyperv()).
+	 */
+	bool hyperv;
+	/* 0x4000000A.EBX bit 0: eVMCS has the IA32_PERF_GLOBAL_CTRL fields. */
+	bool hv_evmcs_perf_global_ctrl;
+	u32 svm_edx;		/* 0x8000000A.EDX: the SVM features it names */
 };
 
 void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,

@@ -22,11 +22,15 @@ static long thinvm_dev_ioctl(struct file *file, unsigned int cmd,
 			return -EINVAL;
 		return KVM_API_VERSION;
 	case KVM_CHECK_EXTENSION:
-		return thinvm_check_extension(arg);
+		return thinvm_check_extension(NULL, arg);
 	case KVM_CREATE_VM:
 		return thinvm_vm_create(arg);
 	case KVM_GET_MSR_INDEX_LIST:
 		return thinvm_msr_index_list((void __user *)arg);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return thinvm_feature_msr_index_list((void __user *)arg);
+	case KVM_GET_MSRS:
+		return thinvm_feature_msrs_get((void __user *)arg);
 	case KVM_GET_SUPPORTED_CPUID:
 		return thinvm_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_VCPU_MMAP_SIZE:

@@ -9,8 +9,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "feature_rules.h"
 #include "hypercall_rules.h"
 #include "policy_rules.h"
 #include "thinvm.h"
@@ -34,6 +36,12 @@ static const struct nla_policy set_policy_fields[THINVM_A_POLICY_MAX + 1] = {
 	[THINVM_A_POLICY_HC_DEFAULT] = { .type = NLA_U64 },
 	[THINVM_A_POLICY_HOTPLUG_MODE] =
 		NLA_POLICY_MAX(NLA_U32, __THINVM_HOTPLUG_MODE_COUNT - 1),
+	/* Which features this host has is policy_rules.c's to check. */
+	[THINVM_A_POLICY_HIDDEN_FEATURES] = { .type = NLA_U64 },
+	[THINVM_A_POLICY_VM_MAX_VCPUS] =
+		NLA_POLICY_RANGE(NLA_U32, 1, THINVM_MAX_VCPUS),
+	[THINVM_A_POLICY_HV_VCPU_LIMIT] =
+		NLA_POLICY_RANGE(NLA_U32, 1, THINVM_HV_VCPU_LIMIT_MAX),
 };
 
 static const struct nla_policy vm_id_fields[THINVM_A_VM_MAX + 1] = {
@@ -44,6 +52,8 @@ static const struct nla_policy set_vm_policy_fields[THINVM_A_VM_MAX + 1] = {
 	[THINVM_A_VM_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[THINVM_A_VM_HC_EXIT_MASK] = { .type = NLA_U64 },
 	[THINVM_A_VM_POLICY_GENERATION] = { .type = NLA_U64 },
+	[THINVM_A_VM_HIDDEN_FEATURES] = { .type = NLA_U64 },
+	[THINVM_A_VM_MAX_VCPUS] = NLA_POLICY_RANGE(NLA_U32, 1, THINVM_MAX_VCPUS),
 };
 
 static const struct nla_policy cpu_id_fields[THINVM_A_CPU_MAX + 1] = {
@@ -89,7 +99,9 @@ static int put_caps(struct sk_buff *skb)
 			BIT(__THINVM_HOTPLUG_MODE_COUNT) - 1) ||
 	    nla_put_u32(skb, THINVM_A_CAPS_MAX_VCPUS,
 			thinvm_backend->vcpu_create ? THINVM_MAX_VCPUS : 0) ||
-	    nla_put_u32(skb, THINVM_A_CAPS_POSSIBLE_CPUS, nr_cpu_ids))
+	    nla_put_u32(skb, THINVM_A_CAPS_POSSIBLE_CPUS, nr_cpu_ids) ||
+	    nla_put_u64_64bit(skb, THINVM_A_CAPS_FEATURES, thinvm_features_host(),
+			      THINVM_A_CAPS_PAD))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -106,7 +118,11 @@ static int put_policy(struct sk_buff *skb, const struct thinvm_host_policy *p)
 			      THINVM_A_POLICY_PAD) ||
 	    nla_put_u64_64bit(skb, THINVM_A_POLICY_HC_DEFAULT, p->hc_default,
 			      THINVM_A_POLICY_PAD) ||
-	    nla_put_u32(skb, THINVM_A_POLICY_HOTPLUG_MODE, p->hotplug_mode))
+	    nla_put_u32(skb, THINVM_A_POLICY_HOTPLUG_MODE, p->hotplug_mode) ||
+	    nla_put_u64_64bit(skb, THINVM_A_POLICY_HIDDEN_FEATURES,
+			      p->hidden_features, THINVM_A_POLICY_PAD) ||
+	    nla_put_u32(skb, THINVM_A_POLICY_VM_MAX_VCPUS, p->vm_max_vcpus) ||
+	    nla_put_u32(skb, THINVM_A_POLICY_HV_VCPU_LIMIT, p->hv_vcpu_limit))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -126,7 +142,11 @@ static int put_vm(struct sk_buff *skb, const struct thinvm_vm_info *vm)
 	    nla_put_u64_64bit(skb, THINVM_A_VM_HC_EXIT_MASK, vm->hc_allowed,
 			      THINVM_A_VM_PAD) ||
 	    nla_put_u64_64bit(skb, THINVM_A_VM_HC_REQUESTED, vm->hc_requested,
-			      THINVM_A_VM_PAD))
+			      THINVM_A_VM_PAD) ||
+	    nla_put_u64_64bit(skb, THINVM_A_VM_HIDDEN_FEATURES,
+			      vm->hidden_features, THINVM_A_VM_PAD) ||
+	    nla_put_u32(skb, THINVM_A_VM_MAX_VCPUS, vm->max_vcpus) ||
+	    nla_put_u8(skb, THINVM_A_VM_HAS_RUN, vm->has_run))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -150,11 +170,12 @@ static int fill_cpu(struct sk_buff *skb, unsigned int cpu)
 	return 0;
 }
 
-/* A reply of one object, put by @put. */
-static int reply(struct genl_info *info, u8 cmd,
-		 int (*put)(struct sk_buff *, const void *), const void *obj)
+/* A reply of one object, put by @put, in @size bytes of payload. */
+static int reply_sized(struct genl_info *info, u8 cmd, size_t size,
+		       int (*put)(struct sk_buff *, const void *),
+		       const void *obj)
 {
-	struct sk_buff *skb = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	struct sk_buff *skb = genlmsg_new(size, GFP_KERNEL);
 	void *hdr;
 
 	if (!skb)
@@ -166,6 +187,12 @@ static int reply(struct genl_info *info, u8 cmd,
 	}
 	genlmsg_end(skb, hdr);
 	return genlmsg_reply(skb, info);
+}
+
+static int reply(struct genl_info *info, u8 cmd,
+		 int (*put)(struct sk_buff *, const void *), const void *obj)
+{
+	return reply_sized(info, cmd, GENLMSG_DEFAULT_SIZE, put, obj);
 }
 
 static int put_caps_obj(struct sk_buff *skb, const void *unused)
@@ -240,6 +267,9 @@ static int set_policy_doit(struct sk_buff *skb, struct genl_info *info)
 		{ THINVM_A_POLICY_HC_CEILING, THINVM_POLICY_HAS_HC_CEILING },
 		{ THINVM_A_POLICY_HC_DEFAULT, THINVM_POLICY_HAS_HC_DEFAULT },
 		{ THINVM_A_POLICY_HOTPLUG_MODE, THINVM_POLICY_HAS_HOTPLUG_MODE },
+		{ THINVM_A_POLICY_HIDDEN_FEATURES, THINVM_POLICY_HAS_HIDDEN_FEATURES },
+		{ THINVM_A_POLICY_VM_MAX_VCPUS, THINVM_POLICY_HAS_VM_MAX_VCPUS },
+		{ THINVM_A_POLICY_HV_VCPU_LIMIT, THINVM_POLICY_HAS_HV_VCPU_LIMIT },
 	};
 	struct nlattr *tb[THINVM_A_POLICY_MAX + 1];
 	struct thinvm_host_policy change = {}, result;
@@ -266,6 +296,13 @@ static int set_policy_doit(struct sk_buff *skb, struct genl_info *info)
 		change.hc_default = nla_get_u64(tb[THINVM_A_POLICY_HC_DEFAULT]);
 	if (tb[THINVM_A_POLICY_HOTPLUG_MODE])
 		change.hotplug_mode = nla_get_u32(tb[THINVM_A_POLICY_HOTPLUG_MODE]);
+	if (tb[THINVM_A_POLICY_HIDDEN_FEATURES])
+		change.hidden_features =
+			nla_get_u64(tb[THINVM_A_POLICY_HIDDEN_FEATURES]);
+	if (tb[THINVM_A_POLICY_VM_MAX_VCPUS])
+		change.vm_max_vcpus = nla_get_u32(tb[THINVM_A_POLICY_VM_MAX_VCPUS]);
+	if (tb[THINVM_A_POLICY_HV_VCPU_LIMIT])
+		change.hv_vcpu_limit = nla_get_u32(tb[THINVM_A_POLICY_HV_VCPU_LIMIT]);
 
 	r = thinvm_policy_set(&change, present, dry_run(info), &result, &why);
 	if (r) {
@@ -339,32 +376,117 @@ static int get_vm_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int set_vm_policy_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	static const struct {
+		int attr;
+		unsigned int field;
+	} fields[] = {
+		{ THINVM_A_VM_HC_EXIT_MASK, THINVM_VM_SET_HC_EXIT_MASK },
+		{ THINVM_A_VM_POLICY_GENERATION, THINVM_VM_SET_GENERATION },
+		{ THINVM_A_VM_HIDDEN_FEATURES, THINVM_VM_SET_HIDDEN_FEATURES },
+		{ THINVM_A_VM_MAX_VCPUS, THINVM_VM_SET_MAX_VCPUS },
+	};
 	struct nlattr *tb[THINVM_A_VM_MAX + 1];
+	struct thinvm_vm_change change = {};
 	struct thinvm_vm_info vm_info;
 	const char *why;
+	unsigned int i;
 	int r;
 
 	r = parse_nest(info, THINVM_A_VM, tb, THINVM_A_VM_MAX,
 		       set_vm_policy_fields);
 	if (r)
 		return r;
-	if (!tb[THINVM_A_VM_ID] || !tb[THINVM_A_VM_HC_EXIT_MASK]) {
+	if (!tb[THINVM_A_VM_ID]) {
 		NL_SET_ERR_ATTR_MISS(info->extack, info->attrs[THINVM_A_VM],
-				     tb[THINVM_A_VM_ID] ? THINVM_A_VM_HC_EXIT_MASK :
 				     THINVM_A_VM_ID);
 		return -EINVAL;
 	}
-	r = thinvm_vm_set_policy(nla_get_u32(tb[THINVM_A_VM_ID]),
-				 nla_get_u64(tb[THINVM_A_VM_HC_EXIT_MASK]),
-				 tb[THINVM_A_VM_POLICY_GENERATION],
-				 tb[THINVM_A_VM_POLICY_GENERATION] ?
-				 nla_get_u64(tb[THINVM_A_VM_POLICY_GENERATION]) : 0,
+	for (i = 0; i < ARRAY_SIZE(fields); i++)
+		if (tb[fields[i].attr])
+			change.fields |= fields[i].field;
+	if (!(change.fields & ~THINVM_VM_SET_GENERATION)) {
+		GENL_SET_ERR_MSG(info, "no VM policy field to set");
+		return -EINVAL;
+	}
+	if (tb[THINVM_A_VM_HC_EXIT_MASK])
+		change.hc_allowed = nla_get_u64(tb[THINVM_A_VM_HC_EXIT_MASK]);
+	if (tb[THINVM_A_VM_POLICY_GENERATION])
+		change.generation = nla_get_u64(tb[THINVM_A_VM_POLICY_GENERATION]);
+	if (tb[THINVM_A_VM_HIDDEN_FEATURES])
+		change.hidden_features = nla_get_u64(tb[THINVM_A_VM_HIDDEN_FEATURES]);
+	if (tb[THINVM_A_VM_MAX_VCPUS])
+		change.max_vcpus = nla_get_u32(tb[THINVM_A_VM_MAX_VCPUS]);
+	r = thinvm_vm_set_policy(nla_get_u32(tb[THINVM_A_VM_ID]), &change,
 				 dry_run(info), &vm_info, &why);
 	if (r) {
 		set_error(info, why);
 		return r;
 	}
 	return reply(info, THINVM_CMD_SET_VM_POLICY, put_vm_obj, &vm_info);
+}
+
+/* The host capability profile: what a VM created now would be offered. */
+struct profile {
+	struct thinvm_host_policy policy;
+	unsigned int nent;
+	struct kvm_cpuid_entry2 *cpuid;
+	unsigned int nmsrs;
+	struct thinvm_msr_value msrs[THINVM_VMX_MSRS];
+};
+
+static int put_profile(struct sk_buff *skb, const void *obj)
+{
+	const struct profile *p = obj;
+	struct nlattr *nest = nla_nest_start(skb, THINVM_A_PROFILE);
+
+	if (!nest ||
+	    nla_put_u32(skb, THINVM_A_PROFILE_VERSION, THINVM_PROFILE_VERSION) ||
+	    nla_put_string(skb, THINVM_A_PROFILE_VENDOR, thinvm_backend->name) ||
+	    nla_put_u64_64bit(skb, THINVM_A_PROFILE_POLICY_GENERATION,
+			      p->policy.generation, THINVM_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(skb, THINVM_A_PROFILE_FEATURES,
+			      thinvm_features_host() & ~p->policy.hidden_features,
+			      THINVM_A_PROFILE_PAD) ||
+	    nla_put_u64_64bit(skb, THINVM_A_PROFILE_HIDDEN_FEATURES,
+			      p->policy.hidden_features, THINVM_A_PROFILE_PAD) ||
+	    nla_put(skb, THINVM_A_PROFILE_CPUID,
+		    p->nent * sizeof(*p->cpuid), p->cpuid) ||
+	    (p->nmsrs && nla_put(skb, THINVM_A_PROFILE_VMX_MSRS,
+				 p->nmsrs * sizeof(p->msrs[0]), p->msrs)) ||
+	    nla_put_u32(skb, THINVM_A_PROFILE_MAX_VCPUS,
+			thinvm_backend->vcpu_create ? p->policy.vm_max_vcpus : 0) ||
+	    nla_put_u32(skb, THINVM_A_PROFILE_HV_VCPU_LIMIT,
+			p->policy.hv_vcpu_limit) ||
+	    nla_put_u64_64bit(skb, THINVM_A_PROFILE_HC_SUPPORTED,
+			      THINVM_HC_EXIT_SUPPORTED & p->policy.hc_ceiling,
+			      THINVM_A_PROFILE_PAD))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int get_profile_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct profile *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	size_t size;
+	int r = -ENOMEM;
+
+	if (!p)
+		return r;
+	thinvm_policy_get(&p->policy);
+	p->nent = thinvm_cpuid_supported_nent();
+	p->cpuid = kvmalloc_array(p->nent, sizeof(*p->cpuid), GFP_KERNEL);
+	if (!p->cpuid)
+		goto out;
+	thinvm_cpuid_supported_view(p->policy.hidden_features, p->cpuid);
+	p->nmsrs = thinvm_features_vmx_view(p->policy.hidden_features, p->msrs);
+	size = NLMSG_GOODSIZE + nla_total_size(p->nent * sizeof(*p->cpuid)) +
+	       nla_total_size(sizeof(p->msrs));
+	r = reply_sized(info, THINVM_CMD_GET_PROFILE, size, put_profile, p);
+out:
+	kvfree(p->cpuid);
+	kfree(p);
+	return r;
 }
 
 static int get_cpu_doit(struct sk_buff *skb, struct genl_info *info)
@@ -448,6 +570,11 @@ static const struct genl_ops thinvm_genl_ops[] = {
 		.doit = set_vm_policy_doit,
 		.policy = set_vm_policy_policy,
 		.maxattr = THINVM_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = THINVM_CMD_GET_PROFILE,
+		.doit = get_profile_doit,
 		.flags = GENL_ADMIN_PERM,
 	},
 	{

@@ -49,6 +49,8 @@ static int __init thinvm_init(void)
 	r = thinvm_backend->setup();
 	if (r)
 		goto err_admission;
+	/* Before CPUID, whose table describes the SVM features. */
+	thinvm_features_init();
 	r = thinvm_cpuid_init();
 	if (r)
 		goto err_unsetup;

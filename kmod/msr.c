@@ -50,6 +50,9 @@ int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_MISC_ENABLE:
 		*data = vcpu->misc_enable;
 		return 0;
+	case MSR_IA32_VMX_BASIC ... MSR_IA32_VMX_PROCBASED_CTLS3:
+		/* One filtered view, for the guest and for its VMM alike. */
+		return thinvm_features_vcpu_msr(vcpu, index, data);
 	default:
 		return thinvm_backend->get_msr(vcpu, index, data);
 	}

@@ -51,9 +51,13 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 	/* Hotplug held off: no CPU becomes quarantined during the check. */
 	cpus_read_lock();
 	mutex_lock(&policy_lock);
-	r = thinvm_policy_merge(&policy, change, fields, &next, why);
-	if (r)
+	r = thinvm_policy_merge(&policy, change, fields, thinvm_features_host(),
+				&next, why);
+	if (r) {
+		if (r == -EINVAL && (fields & THINVM_POLICY_HAS_HIDDEN_FEATURES))
+			thinvm_features_why_not(next.hidden_features);
 		goto out;
+	}
 	/*
 	 * "reject" promises that no incompatible CPU is online: it cannot be
 	 * in force while one is.
@@ -69,10 +73,15 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 	WRITE_ONCE(policy.hc_ceiling, next.hc_ceiling);
 	WRITE_ONCE(policy.hc_default, next.hc_default);
 	WRITE_ONCE(policy.hotplug_mode, next.hotplug_mode);
+	/* Read whole, under the lock, by each VM as it is created. */
+	policy.hidden_features = next.hidden_features;
+	policy.vm_max_vcpus = next.vm_max_vcpus;
+	policy.hv_vcpu_limit = next.hv_vcpu_limit;
 	policy.generation = next.generation;
-	pr_info("policy generation %llu applied: hypercall ceiling %#llx, default %#llx, hotplug %s\n",
+	pr_info("policy generation %llu applied: hypercall ceiling %#llx, default %#llx, hotplug %s, hidden features %#llx, VMs of up to %u vCPUs, Hyper-V limit %u\n",
 		next.generation, next.hc_ceiling, next.hc_default,
-		thinvm_hotplug_mode_name(next.hotplug_mode));
+		thinvm_hotplug_mode_name(next.hotplug_mode),
+		next.hidden_features, next.vm_max_vcpus, next.hv_vcpu_limit);
 	/* Under the lock, so that events leave in generation order. */
 	thinvm_genl_policy_event(&next);
 out:

@@ -12,6 +12,9 @@ void thinvm_policy_defaults(struct thinvm_host_policy *p)
 		.hc_ceiling = THINVM_HC_EXIT_SUPPORTED,
 		.hc_default = THINVM_HC_EXIT_SUPPORTED,
 		.hotplug_mode = THINVM_HOTPLUG_REJECT,
+		.hidden_features = 0,
+		.vm_max_vcpus = THINVM_MAX_VCPUS,
+		.hv_vcpu_limit = THINVM_HV_VCPU_LIMIT_MAX,
 	};
 }
 
@@ -29,8 +32,8 @@ int thinvm_generation_next(u64 cur, bool given, u64 wanted, u64 *next)
 
 int thinvm_policy_merge(const struct thinvm_host_policy *cur,
 			const struct thinvm_host_policy *change,
-			unsigned int fields, struct thinvm_host_policy *next,
-			const char **why)
+			unsigned int fields, u64 features,
+			struct thinvm_host_policy *next, const char **why)
 {
 	*next = *cur;
 	*why = NULL;
@@ -40,6 +43,12 @@ int thinvm_policy_merge(const struct thinvm_host_policy *cur,
 		next->hc_default = change->hc_default;
 	if (fields & THINVM_POLICY_HAS_HOTPLUG_MODE)
 		next->hotplug_mode = change->hotplug_mode;
+	if (fields & THINVM_POLICY_HAS_HIDDEN_FEATURES)
+		next->hidden_features = change->hidden_features;
+	if (fields & THINVM_POLICY_HAS_VM_MAX_VCPUS)
+		next->vm_max_vcpus = change->vm_max_vcpus;
+	if (fields & THINVM_POLICY_HAS_HV_VCPU_LIMIT)
+		next->hv_vcpu_limit = change->hv_vcpu_limit;
 
 	if (next->hc_ceiling & ~THINVM_HC_EXIT_SUPPORTED) {
 		*why = "hypercall ceiling names hypercalls thinvm cannot exit for";
@@ -51,6 +60,19 @@ int thinvm_policy_merge(const struct thinvm_host_policy *cur,
 	}
 	if (next->hotplug_mode >= __THINVM_HOTPLUG_MODE_COUNT) {
 		*why = "unknown hotplug mode";
+		return -EINVAL;
+	}
+	if (next->hidden_features & ~features) {
+		*why = "hidden features name a feature this host does not have";
+		return -EINVAL;
+	}
+	if (next->vm_max_vcpus < 1 || next->vm_max_vcpus > THINVM_MAX_VCPUS) {
+		*why = "the most vCPUs per VM is not between 1 and the module's maximum";
+		return -EINVAL;
+	}
+	if (next->hv_vcpu_limit < 1 ||
+	    next->hv_vcpu_limit > THINVM_HV_VCPU_LIMIT_MAX) {
+		*why = "the Hyper-V vCPU limit is not between 1 and 4096";
 		return -EINVAL;
 	}
 	if (thinvm_generation_next(cur->generation,

@@ -9,14 +9,24 @@
 
 #include "portable.h"
 
+/* The most vCPUs a VM may have (KVM_CAP_MAX_VCPUS). */
+#define THINVM_MAX_VCPUS	64
+
 struct thinvm_host_policy {
 	u64 generation;
 	u64 hc_ceiling;		/* the most a VMM may ask to see exit */
 	u64 hc_default;		/* what a new VM's policy allows to exit */
 	u32 hotplug_mode;	/* enum thinvm_hotplug_mode */
+	/* Taken by each VM as it is created. */
+	u64 hidden_features;	/* enum thinvm_feature bits */
+	u32 vm_max_vcpus;	/* 1 to THINVM_MAX_VCPUS */
+	u32 hv_vcpu_limit;	/* 1 to THINVM_HV_VCPU_LIMIT_MAX */
 };
 
-/* As the module loads: behaves like KVM (what a VMM asks for exits). */
+/*
+ * As the module loads: behaves like KVM (what a VMM asks for exits, every
+ * feature shown, THINVM_MAX_VCPUS per VM, a Hyper-V limit no VM reaches).
+ */
 void thinvm_policy_defaults(struct thinvm_host_policy *p);
 
 enum {
@@ -24,16 +34,20 @@ enum {
 	THINVM_POLICY_HAS_HC_CEILING	= 1 << 1,
 	THINVM_POLICY_HAS_HC_DEFAULT	= 1 << 2,
 	THINVM_POLICY_HAS_HOTPLUG_MODE	= 1 << 3,
+	THINVM_POLICY_HAS_HIDDEN_FEATURES = 1 << 4,
+	THINVM_POLICY_HAS_VM_MAX_VCPUS	= 1 << 5,
+	THINVM_POLICY_HAS_HV_VCPU_LIMIT	= 1 << 6,
 };
 
 /*
  * @next = @cur with the fields of @change named in @fields. 0, or -EINVAL
  * (@why says what is wrong) or -ESTALE (a generation not above @cur's).
+ * @features are the named features the host has: only those can be hidden.
  */
 int thinvm_policy_merge(const struct thinvm_host_policy *cur,
 			const struct thinvm_host_policy *change,
-			unsigned int fields, struct thinvm_host_policy *next,
-			const char **why);
+			unsigned int fields, u64 features,
+			struct thinvm_host_policy *next, const char **why);
 
 /*
  * The generation after @cur: @wanted if given (it must be above @cur, else

@@ -20,8 +20,7 @@
 #include "cpuid_rules.h"
 #include "decode.h"
 #include "guest_walk.h"
-
-#define THINVM_MAX_VCPUS	64
+#include "policy_rules.h"
 #define THINVM_MAX_MEMSLOTS	32
 /* kvm_run in page 0 of the vCPU mapping, port I/O data in page 1 (as KVM). */
 #define THINVM_PIO_PAGE		1
@@ -87,6 +86,15 @@ struct thinvm_vm {
 	struct ratelimit_state hc_refused_rs;
 	atomic_t hc_refused_suppressed;
 	unsigned int nr_vcpus;	/* under the VM's lock; netlink reads it */
+	/*
+	 * What the guest is told of the CPU, from the host policy when the VM
+	 * was created; netlink may change them (under the registry's lock and
+	 * the VM's) only while has_run / nr_vcpus say nobody depends on them.
+	 */
+	u64 hidden_features;	/* enum thinvm_feature bits */
+	unsigned int max_vcpus;
+	unsigned int hv_vcpu_limit;	/* HYPERV_CPUID_IMPLEMENT_LIMITS.EAX */
+	bool has_run;		/* a vCPU entered the guest; under the VM's lock */
 	struct mutex lock;	/* memslots, the MMU, vCPU creation */
 	struct thinvm_memslot slots[THINVM_MAX_MEMSLOTS];
 	struct thinvm_vcpu *vcpus[THINVM_MAX_VCPUS];
@@ -128,6 +136,7 @@ struct thinvm_vcpu {
 		unsigned long next_rip;
 	} hypercall;
 	bool pv_enforce;	/* KVM_CAP_ENFORCE_PV_FEATURE_CPUID */
+	bool evmcs;		/* KVM_CAP_HYPERV_ENLIGHTENED_VMCS */
 	struct thinvm_vcpu_stats stats;
 	/* The VMM's CPUID table (KVM_SET_CPUID2) and what it allows. */
 	struct kvm_cpuid_entry2 *cpuid;
@@ -219,7 +228,10 @@ void thinvm_cpu_pages_free(struct page * __percpu *pages);
 
 /* vm.c */
 int thinvm_vm_create(unsigned long type);
-long thinvm_check_extension(unsigned long cap);
+/* KVM_CHECK_EXTENSION on the device (@vm NULL) or on a VM. */
+long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap);
+/* A vCPU of @vm enters the guest for the first time. */
+void thinvm_vm_mark_run(struct thinvm_vm *vm);
 void thinvm_vm_put(struct thinvm_vm *vm);
 /*
  * Map the guest page at @gpa from its memslot: 0, or -ENOENT when no slot
@@ -280,6 +292,23 @@ struct thinvm_vm_info {
 	u64 policy_generation;
 	u64 hc_allowed;
 	u64 hc_requested;
+	u64 hidden_features;
+	u32 max_vcpus;
+	bool has_run;
+};
+/* What THINVM_CMD_SET_VM_POLICY changes: THINVM_VM_SET_* in @fields. */
+enum {
+	THINVM_VM_SET_HC_EXIT_MASK	= 1 << 0,
+	THINVM_VM_SET_GENERATION	= 1 << 1,
+	THINVM_VM_SET_HIDDEN_FEATURES	= 1 << 2,
+	THINVM_VM_SET_MAX_VCPUS		= 1 << 3,
+};
+struct thinvm_vm_change {
+	unsigned int fields;
+	u64 hc_allowed;
+	u64 generation;
+	u64 hidden_features;
+	u32 max_vcpus;
 };
 void thinvm_vms_lock(void);
 void thinvm_vms_unlock(void);
@@ -287,9 +316,9 @@ unsigned int thinvm_vms_seq(void);
 struct thinvm_vm *thinvm_vm_next(unsigned long *id);
 void thinvm_vm_describe(const struct thinvm_vm *vm, struct thinvm_vm_info *info);
 struct thinvm_vm *thinvm_vm_lookup(u32 id);
-int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
-			 u64 generation, bool dry_run,
-			 struct thinvm_vm_info *info, const char **why);
+int thinvm_vm_set_policy(u32 id, const struct thinvm_vm_change *change,
+			 bool dry_run, struct thinvm_vm_info *info,
+			 const char **why);
 
 /* genl.c: the netlink family and its events. */
 int thinvm_genl_init(void);
@@ -347,12 +376,33 @@ void thinvm_mmio_complete(struct thinvm_vcpu *vcpu);
 int thinvm_cpuid_init(void);
 void thinvm_cpuid_exit(void);
 long thinvm_get_supported_cpuid(void __user *argp);
+/* KVM_GET_SUPPORTED_CPUID's table under @hidden features, in @out. */
+unsigned int thinvm_cpuid_supported_nent(void);
+void thinvm_cpuid_supported_view(u64 hidden, struct kvm_cpuid_entry2 *out);
 long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp);
 long thinvm_get_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp);
 void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu);
 void thinvm_cpuid_exec(struct thinvm_vcpu *vcpu);
 /* CR4 bits the vCPU's CPUID allows that thinvm supports. */
 u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu);
+
+/* features.c: named features and the VMX capability MSRs (feature_rules.h) */
+void thinvm_features_init(void);
+/* The named features this host has. */
+u64 thinvm_features_host(void);
+/* Why @hidden cannot be hidden here (pr_info names the feature), or NULL. */
+const char *thinvm_features_why_not(u64 hidden);
+/*
+ * A VMX capability MSR as the vCPU's guest (and its VMM) reads it: 0, or
+ * -ENOENT when @index is not one or the vCPU cannot have it.
+ */
+int thinvm_features_vcpu_msr(struct thinvm_vcpu *vcpu, u32 index, u64 *data);
+long thinvm_feature_msr_index_list(void __user *argp);
+long thinvm_feature_msrs_get(void __user *argp);
+/* The VMX capability MSRs of a new VM under @hidden: how many in @out. */
+unsigned int thinvm_features_vmx_view(u64 hidden,
+				      struct thinvm_msr_value *out);
+long thinvm_enable_evmcs(struct thinvm_vcpu *vcpu, u64 user_version);
 
 /* msr.c */
 int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data);

@@ -78,8 +78,14 @@ static int vcpu_run(struct thinvm_vcpu *vcpu)
 	r = fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 	if (r)
 		return r;
-	/* From here the CPUID table the guest may have seen stays (cpuid.c). */
-	vcpu->has_run = true;
+	/*
+	 * From here the CPUID table the guest may have seen stays (cpuid.c),
+	 * and so does what its VM's policy lets it see (vm.c).
+	 */
+	if (!vcpu->has_run) {
+		thinvm_vm_mark_run(vcpu->vm);
+		vcpu->has_run = true;
+	}
 	for (;;) {
 		if (signal_pending(current)) {
 			run->exit_reason = KVM_EXIT_INTR;
@@ -164,11 +170,18 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 
 		if (copy_from_user(&cap, argp, sizeof(cap)))
 			return -EFAULT;
-		/* As KVM: the one vCPU capability thinvm has, flags zero. */
-		if (cap.flags || cap.cap != KVM_CAP_ENFORCE_PV_FEATURE_CPUID)
+		/* As KVM: flags zero, unknown capabilities EINVAL. */
+		if (cap.flags)
 			return -EINVAL;
-		vcpu->pv_enforce = cap.args[0];
-		return 0;
+		switch (cap.cap) {
+		case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
+			vcpu->pv_enforce = cap.args[0];
+			return 0;
+		case KVM_CAP_HYPERV_ENLIGHTENED_VMCS:
+			return thinvm_enable_evmcs(vcpu, cap.args[0]);
+		default:
+			return -EINVAL;
+		}
 	}
 	case KVM_SET_CPUID2:
 		return thinvm_set_cpuid2(vcpu, argp);
@@ -333,6 +346,11 @@ int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id)
 	}
 
 	mutex_lock(&vm->lock);
+	/* As KVM: no more vCPUs than the VM's maximum (KVM_CAP_MAX_VCPUS). */
+	if (vm->nr_vcpus >= vm->max_vcpus) {
+		r = -EINVAL;
+		goto err_unlock;
+	}
 	/* As KVM, an id is taken for the VM's life even once its fd closes. */
 	if (test_and_set_bit(id, vm->vcpu_ids)) {
 		r = -EEXIST;

@@ -24,6 +24,7 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 
+#include "feature_rules.h"
 #include "hypercall_rules.h"
 #include "policy_rules.h"
 #include "thinvm.h"
@@ -67,6 +68,9 @@ void thinvm_vm_describe(const struct thinvm_vm *vm, struct thinvm_vm_info *info)
 		.policy_generation = vm->policy_generation,
 		.hc_allowed = vm->hc_allowed,
 		.hc_requested = vm->hc_requested,
+		.hidden_features = vm->hidden_features,
+		.max_vcpus = vm->max_vcpus,
+		.has_run = READ_ONCE(vm->has_run),
 	};
 	strscpy(info->name, vm->name, sizeof(info->name));
 }
@@ -77,9 +81,56 @@ struct thinvm_vm *thinvm_vm_lookup(u32 id)
 	return xa_load(&vms, id);
 }
 
-int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
-			 u64 generation, bool dry_run,
-			 struct thinvm_vm_info *info, const char **why)
+/*
+ * What @c would change in @vm, checked; the VM's lock held, so that no vCPU
+ * is created or enters the guest meanwhile.
+ */
+static int vm_policy_check(const struct thinvm_vm *vm,
+			   const struct thinvm_vm_change *c, const char **why)
+{
+	unsigned int i;
+	int r;
+
+	if (c->fields & THINVM_VM_SET_HC_EXIT_MASK) {
+		r = thinvm_hc_mask_check(c->hc_allowed, thinvm_policy_hc_ceiling());
+		*why = r == -EPERM ? "hypercall mask is above the host ceiling" :
+				     "hypercall mask names hypercalls thinvm cannot exit for";
+		if (r)
+			return r;
+	}
+	if ((c->fields & THINVM_VM_SET_HIDDEN_FEATURES) &&
+	    c->hidden_features != vm->hidden_features) {
+		*why = thinvm_features_why_not(c->hidden_features);
+		if (*why)
+			return -EINVAL;
+		/* Its guest may have been told of them: too late. */
+		*why = "the VM has run: its hidden features can no longer change";
+		if (vm->has_run)
+			return -EBUSY;
+		/* A vCPU's CPUID table already names one (cpuid.c). */
+		*why = "a vCPU's CPUID table names a feature to hide";
+		for (i = 0; i < THINVM_MAX_VCPUS; i++)
+			if (vm->vcpus[i] &&
+			    (thinvm_features_of_svm_edx(vm->vcpus[i]->guest.svm_edx) &
+			     c->hidden_features))
+				return -EBUSY;
+	}
+	if ((c->fields & THINVM_VM_SET_MAX_VCPUS) && c->max_vcpus != vm->max_vcpus) {
+		*why = "the most vCPUs is not between 1 and the module's maximum";
+		if (c->max_vcpus < 1 || c->max_vcpus > THINVM_MAX_VCPUS)
+			return -EINVAL;
+		/* vCPU ids and the Hyper-V check were made against it. */
+		*why = "the VM has vCPUs: its most vCPUs can no longer change";
+		if (vm->nr_vcpus)
+			return -EBUSY;
+	}
+	*why = NULL;
+	return 0;
+}
+
+int thinvm_vm_set_policy(u32 id, const struct thinvm_vm_change *c,
+			 bool dry_run, struct thinvm_vm_info *info,
+			 const char **why)
 {
 	struct thinvm_vm *vm;
 	u64 next_gen;
@@ -91,32 +142,48 @@ int thinvm_vm_set_policy(u32 id, u64 hc_allowed, bool generation_given,
 	*why = "no VM with this id";
 	if (!vm)
 		goto out;
-	r = thinvm_hc_mask_check(hc_allowed, thinvm_policy_hc_ceiling());
-	*why = r == -EPERM ? "hypercall mask is above the host ceiling" :
-			     "hypercall mask names hypercalls thinvm cannot exit for";
+	mutex_lock(&vm->lock);
+	r = vm_policy_check(vm, c, why);
 	if (r)
-		goto out;
-	r = thinvm_generation_next(vm->policy_generation, generation_given,
-				   generation, &next_gen);
-	*why = "generation is not above the VM's";
+		goto out_vm;
+	r = thinvm_generation_next(vm->policy_generation,
+				   c->fields & THINVM_VM_SET_GENERATION,
+				   c->generation, &next_gen);
+	*why = r ? "generation is not above the VM's" : NULL;
 	if (r)
-		goto out;
-	*why = NULL;
+		goto out_vm;
 	thinvm_vm_describe(vm, info);
-	info->hc_allowed = hc_allowed;
+	if (c->fields & THINVM_VM_SET_HC_EXIT_MASK)
+		info->hc_allowed = c->hc_allowed;
+	if (c->fields & THINVM_VM_SET_HIDDEN_FEATURES)
+		info->hidden_features = c->hidden_features;
+	if (c->fields & THINVM_VM_SET_MAX_VCPUS)
+		info->max_vcpus = c->max_vcpus;
 	info->policy_generation = next_gen;
 	if (dry_run)
-		goto out;
+		goto out_vm;
 	/* The vCPUs read it locklessly at their next hypercall. */
-	WRITE_ONCE(vm->hc_allowed, hc_allowed);
+	WRITE_ONCE(vm->hc_allowed, info->hc_allowed);
+	vm->hidden_features = info->hidden_features;
+	vm->max_vcpus = info->max_vcpus;
 	vm->policy_generation = next_gen;
-	pr_info("VM %u: policy generation %llu applied: hypercalls allowed to exit %#llx\n",
-		id, next_gen, hc_allowed);
+	pr_info("VM %u: policy generation %llu applied: hypercalls allowed to exit %#llx, hidden features %#llx, at most %u vCPUs\n",
+		id, next_gen, info->hc_allowed, info->hidden_features,
+		info->max_vcpus);
 	/* Under the lock, so that events leave in generation order. */
 	thinvm_genl_vm_policy_event(info);
+out_vm:
+	mutex_unlock(&vm->lock);
 out:
 	mutex_unlock(&vms_lock);
 	return r;
+}
+
+void thinvm_vm_mark_run(struct thinvm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	WRITE_ONCE(vm->has_run, true);
+	mutex_unlock(&vm->lock);
 }
 
 static void vm_unregister(struct thinvm_vm *vm)
@@ -212,7 +279,7 @@ static int thinvm_vm_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-long thinvm_check_extension(unsigned long cap)
+long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 {
 	bool runs = thinvm_backend->vcpu_create;
 
@@ -222,7 +289,8 @@ long thinvm_check_extension(unsigned long cap)
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 	case KVM_CAP_MAX_VCPU_ID:
-		return runs ? THINVM_MAX_VCPUS : 0;
+		/* Asked of a VM: its own maximum, which policy may lower. */
+		return runs ? (vm ? READ_ONCE(vm->max_vcpus) : THINVM_MAX_VCPUS) : 0;
 	case KVM_CAP_NR_MEMSLOTS:
 		return THINVM_MAX_MEMSLOTS;
 	case KVM_CAP_IMMEDIATE_EXIT:
@@ -230,6 +298,10 @@ long thinvm_check_extension(unsigned long cap)
 	case KVM_CAP_EXT_CPUID:		/* KVM_{GET_SUPPORTED,SET,GET}_CPUID2 */
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 		return runs;
+	case KVM_CAP_GET_MSR_FEATURES:	/* the VMX capability MSRs; none on SVM */
+		return 1;
+	case KVM_CAP_HYPERV_ENLIGHTENED_VMCS:
+		return runs && !strcmp(thinvm_backend->name, "vmx");
 	case KVM_CAP_EXIT_HYPERCALL:
 		/* As KVM, the mask of what may exit; here within the ceiling. */
 		return runs ? THINVM_HC_EXIT_SUPPORTED & thinvm_policy_hc_ceiling() : 0;
@@ -294,7 +366,7 @@ static long thinvm_vm_ioctl(struct file *file, unsigned int cmd,
 	case KVM_CREATE_VCPU:
 		return thinvm_vcpu_create(vm, arg);
 	case KVM_CHECK_EXTENSION:
-		return thinvm_check_extension(arg);
+		return thinvm_check_extension(vm, arg);
 	case KVM_ENABLE_CAP: {
 		struct kvm_enable_cap cap;
 
@@ -327,6 +399,7 @@ static const struct file_operations thinvm_vm_fops = {
 
 int thinvm_vm_create(unsigned long type)
 {
+	struct thinvm_host_policy policy;
 	struct thinvm_vm *vm;
 	int r;
 
@@ -339,7 +412,11 @@ int thinvm_vm_create(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	vm->pid = task_tgid_nr(current);
-	vm->hc_allowed = thinvm_policy_hc_default();
+	thinvm_policy_get(&policy);
+	vm->hc_allowed = policy.hc_default;
+	vm->hidden_features = policy.hidden_features;
+	vm->max_vcpus = policy.vm_max_vcpus;
+	vm->hv_vcpu_limit = policy.hv_vcpu_limit;
 	ratelimit_state_init(&vm->hc_refused_rs, HZ, 5);
 	/* The limiter's own "callbacks suppressed" line would be noise. */
 	ratelimit_set_flags(&vm->hc_refused_rs, RATELIMIT_MSG_ON_RELEASE);

@@ -250,3 +250,60 @@ Test(cpuid_rules, kvm_features_found_at_any_hypervisor_base)
 	thinvm_cpuid_guest_cpu(e + 2, 1, &g);
 	cr_expect_eq(g.kvm_features, 0);
 }
+
+Test(cpuid_rules, svm_leaf_describes_the_features_offered)
+{
+	int n = thinvm_cpuid_supported(host_everything, 48, table,
+				       THINVM_MAX_CPUID_ENTRIES);
+	int m = thinvm_cpuid_add_svm_leaf(table, n, THINVM_MAX_CPUID_ENTRIES,
+					  0x9);
+	const struct kvm_cpuid_entry2 *e;
+
+	cr_assert_eq(m, n + 2);
+	cr_expect_eq(must_find(m, 0x80000000, 0)->eax, 0x8000000a);
+	e = must_find(m, 0x8000000a, 0);
+	cr_expect(e->eax == 0 && e->ebx == 0 && e->ecx == 0 && e->edx == 0x9);
+	e = must_find(m, 0x80000009, 0);
+	cr_expect(e->eax == 0 && e->ebx == 0 && e->ecx == 0 && e->edx == 0);
+	/* No nesting offered: the leaf describes, SVM itself stays clear. */
+	cr_expect_not(must_find(m, 0x80000001, 0)->ecx & BIT(2));
+	thinvm_cpuid_hide_svm(table, m, 0x1);
+	cr_expect_eq(must_find(m, 0x8000000a, 0)->edx, 0x8);
+	/* No room: -E2BIG, and the range is left as it was. */
+	n = thinvm_cpuid_supported(host_everything, 48, table,
+				   THINVM_MAX_CPUID_ENTRIES);
+	cr_expect_eq(thinvm_cpuid_add_svm_leaf(table, n, n + 1, 0x9), -E2BIG);
+	cr_expect_eq(must_find(n, 0x80000000, 0)->eax, 0x80000008);
+}
+
+Test(cpuid_rules, svm_leaf_needs_the_extended_range)
+{
+	int n = thinvm_cpuid_supported(host_old, 48, table,
+				       THINVM_MAX_CPUID_ENTRIES);
+
+	cr_expect_eq(thinvm_cpuid_add_svm_leaf(table, n, THINVM_MAX_CPUID_ENTRIES, 1), n);
+	thinvm_cpuid_hide_svm(table, n, ~0u);	/* no leaf: nothing to do */
+}
+
+Test(cpuid_rules, guest_cpu_sees_vmx_hyperv_and_svm_leaf)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 1, .ecx = BIT(5) },
+		{ .function = 0x40000000, .eax = 0x4000000a, .ebx = 0x7263694d },
+		{ .function = 0x40000001, .eax = 0x31237648 },	/* "Hv#1" */
+		{ .function = 0x4000000a, .ebx = BIT(0) },
+		{ .function = 0x8000000a, .edx = 0x19 },
+	};
+	struct thinvm_guest_cpu g;
+
+	thinvm_cpuid_guest_cpu(e, 5, &g);
+	cr_expect(g.vmx && g.hyperv && g.hv_evmcs_perf_global_ctrl);
+	cr_expect_eq(g.svm_edx, 0x19);
+	/* KVM's signature in 0x40000001 is not Hyper-V. */
+	e[2].eax = 0x40000001;
+	e[1].ebx = 0x4b4d564b;
+	thinvm_cpuid_guest_cpu(e, 5, &g);
+	cr_expect_not(g.hyperv);
+	thinvm_cpuid_guest_cpu(NULL, 0, &g);
+	cr_expect(!g.vmx && !g.hyperv && !g.hv_evmcs_perf_global_ctrl && !g.svm_edx);
+}

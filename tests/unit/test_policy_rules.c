@@ -29,7 +29,7 @@ Test(policy, merge_keeps_what_is_not_named_and_bumps_generation)
 
 	thinvm_policy_defaults(&cur);
 	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HC_DEFAULT,
-					 &next, &why), 0);
+					 ~0ull, &next, &why), 0);
 	cr_assert_eq(next.hc_default, MAP_BIT);
 	cr_assert_eq(next.hc_ceiling, cur.hc_ceiling);
 	cr_assert_eq(next.generation, 1);
@@ -45,11 +45,11 @@ Test(policy, merge_refuses_default_above_ceiling_in_either_order)
 	cur.hc_default = MAP_BIT;
 	/* Lowering the ceiling below the default kept: refused. */
 	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HC_CEILING,
-					 &next, &why), -EINVAL);
+					 ~0ull, &next, &why), -EINVAL);
 	cr_assert(strstr(why, "default"));
 	/* Both at once: fine. */
 	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HC_CEILING |
-					 THINVM_POLICY_HAS_HC_DEFAULT, &next, &why), 0);
+					 THINVM_POLICY_HAS_HC_DEFAULT, ~0ull, &next, &why), 0);
 	cr_assert_eq(next.hc_ceiling, 0);
 	cr_assert_eq(next.hc_default, 0);
 }
@@ -61,14 +61,14 @@ Test(policy, merge_refuses_unsupported_bits_and_modes)
 
 	thinvm_policy_defaults(&cur);
 	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HC_CEILING,
-					 &next, &why), -EINVAL);
+					 ~0ull, &next, &why), -EINVAL);
 	change.hotplug_mode = __THINVM_HOTPLUG_MODE_COUNT;
 	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HOTPLUG_MODE,
-					 &next, &why), -EINVAL);
+					 ~0ull, &next, &why), -EINVAL);
 	cr_assert(strstr(why, "hotplug"));
 	change.hotplug_mode = THINVM_HOTPLUG_REJECT_WHILE_RUNNING;
 	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HOTPLUG_MODE,
-					 &next, &why), 0);
+					 ~0ull, &next, &why), 0);
 	cr_assert_eq(next.hotplug_mode, THINVM_HOTPLUG_REJECT_WHILE_RUNNING);
 }
 
@@ -81,9 +81,9 @@ Test(policy, given_generations_must_go_up)
 
 	thinvm_policy_defaults(&cur);
 	cur.generation = 7;
-	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, &next, &why), -ESTALE);
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, ~0ull, &next, &why), -ESTALE);
 	change.generation = 9;
-	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, &next, &why), 0);
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, ~0ull, &next, &why), 0);
 	cr_assert_eq(next.generation, 9);
 	cr_assert_eq(thinvm_generation_next(3, false, 0, &g), 0);
 	cr_assert_eq(g, 4);
@@ -115,4 +115,41 @@ Test(policy, vm_names)
 	full[0] = 'a';
 	full[5] = 'x';
 	cr_assert_not(thinvm_vm_name_valid(full, sizeof(full)), "garbage after the NUL");
+}
+
+Test(policy, features_vcpus_and_hyperv_limit_are_checked)
+{
+	struct thinvm_host_policy cur, next, change = {
+		.hidden_features = 0x5, .vm_max_vcpus = 8, .hv_vcpu_limit = 4,
+	};
+	unsigned int f = THINVM_POLICY_HAS_HIDDEN_FEATURES |
+			 THINVM_POLICY_HAS_VM_MAX_VCPUS |
+			 THINVM_POLICY_HAS_HV_VCPU_LIMIT;
+	const char *why;
+
+	thinvm_policy_defaults(&cur);
+	cr_assert_eq(cur.hidden_features, 0);
+	cr_assert_eq(cur.vm_max_vcpus, THINVM_MAX_VCPUS);
+	cr_assert_eq(cur.hv_vcpu_limit, THINVM_HV_VCPU_LIMIT_MAX);
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, 0x7, &next, &why), 0);
+	cr_expect(next.hidden_features == 0x5 && next.vm_max_vcpus == 8 &&
+		  next.hv_vcpu_limit == 4);
+	/* A feature the host lacks: refused, whatever else is fine. */
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, 0x3, &next, &why), -EINVAL);
+	cr_expect(strstr(why, "feature"));
+	change.vm_max_vcpus = 0;
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, 0x7, &next, &why), -EINVAL);
+	cr_expect(strstr(why, "vCPUs"));
+	change.vm_max_vcpus = THINVM_MAX_VCPUS + 1;
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, 0x7, &next, &why), -EINVAL);
+	change.vm_max_vcpus = THINVM_MAX_VCPUS;
+	change.hv_vcpu_limit = THINVM_HV_VCPU_LIMIT_MAX + 1;
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, 0x7, &next, &why), -EINVAL);
+	cr_expect(strstr(why, "Hyper-V"));
+	change.hv_vcpu_limit = 0;
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, f, 0x7, &next, &why), -EINVAL);
+	/* Fields not named are kept, even if @change holds nonsense in them. */
+	cr_assert_eq(thinvm_policy_merge(&cur, &change, THINVM_POLICY_HAS_HC_DEFAULT,
+					 0, &next, &why), 0);
+	cr_expect_eq(next.hv_vcpu_limit, THINVM_HV_VCPU_LIMIT_MAX);
 }
