@@ -135,6 +135,37 @@ long thinvm_get_supported_cpuid(void __user *argp)
 	return r;
 }
 
+/*
+ * KVM_GET_SUPPORTED_HV_CPUID, on the device (@vm NULL: a VM created now,
+ * under the host policy) or a vCPU (its VM's limit). As KVM: E2BIG when
+ * nent is short, nent set to how many were written.
+ */
+long thinvm_get_hv_cpuid(struct thinvm_vm *vm, void __user *argp)
+{
+	struct kvm_cpuid_entry2 leaves[THINVM_HV_CPUID_LEAVES];
+	struct kvm_cpuid2 __user *user = argp;
+	struct thinvm_host_policy policy;
+	struct kvm_cpuid2 head;
+	int n;
+
+	if (copy_from_user(&head, user, sizeof(head)))
+		return -EFAULT;
+	if (vm) {
+		n = thinvm_hv_cpuid(vm->hv_vcpu_limit, leaves, ARRAY_SIZE(leaves));
+	} else {
+		thinvm_policy_get(&policy);
+		n = thinvm_hv_cpuid(policy.hv_vcpu_limit, leaves, ARRAY_SIZE(leaves));
+	}
+	if (n < 0)
+		return n;
+	if (head.nent < n)
+		return -E2BIG;
+	if (copy_to_user(user->entries, leaves, n * sizeof(leaves[0])) ||
+	    put_user(n, &user->nent))
+		return -EFAULT;
+	return 0;
+}
+
 /* After the table or the state behind its dynamic bits changed. */
 void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu)
 {

@@ -226,6 +226,29 @@ void thinvm_cpuid_hide_svm(struct kvm_cpuid_entry2 *e, unsigned int n,
 		svm->edx &= ~edx_bits;
 }
 
+int thinvm_hv_cpuid(u32 vcpu_limit, struct kvm_cpuid_entry2 *out,
+		    unsigned int max)
+{
+	struct table t = { .e = out, .max = max };
+	struct kvm_cpuid_entry2 *e;
+
+	e = add(&t, 0x40000000, 0, 0);
+	e->eax = 0x40000005;		/* the highest Hyper-V leaf given */
+	e->ebx = 0x756e694c;		/* "Linux KVM Hv", as KVM signs it */
+	e->ecx = 0x564b2078;
+	e->edx = 0x7648204d;
+	add(&t, 0x40000001, 0, 0)->eax = HV_INTERFACE_EAX;
+	e = add(&t, 0x40000002, 0, 0);	/* the version KVM reports */
+	e->eax = 0x00003839;
+	e->ebx = 0x000a0000;
+	add(&t, 0x40000003, 0, 0);	/* no partition privileges or features */
+	add(&t, 0x40000004, 0, 0);	/* no recommendations */
+	e = add(&t, 0x40000005, 0, 0);
+	e->eax = vcpu_limit;		/* virtual processors */
+	e->ebx = 64;			/* logical processors, as KVM */
+	return t.overflow ? -E2BIG : (int)t.n;
+}
+
 const struct kvm_cpuid_entry2 *
 thinvm_cpuid_find(const struct kvm_cpuid_entry2 *e, unsigned int n,
 		  u32 function, u32 index)

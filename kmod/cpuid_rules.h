@@ -50,6 +50,18 @@ int thinvm_cpuid_add_svm_leaf(struct kvm_cpuid_entry2 *e, unsigned int n,
 void thinvm_cpuid_hide_svm(struct kvm_cpuid_entry2 *e, unsigned int n,
 			   u32 edx_bits);
 
+/*
+ * KVM_GET_SUPPORTED_HV_CPUID: the Hyper-V leaves, laid out as KVM lays
+ * them (arch/x86/kvm/hyperv.c, kvm_get_hv_cpuid), 0x40000000 to 0x40000005.
+ * thinvm implements no Hyper-V enlightenment, so the feature and
+ * recommendation leaves are zero; HYPERV_CPUID_IMPLEMENT_LIMITS (0x40000005)
+ * reports @vcpu_limit, the most vCPUs a VM with Hyper-V may have
+ * (shared/seeds/000). Returns the count, or -E2BIG past @max.
+ */
+#define THINVM_HV_CPUID_LEAVES 6
+int thinvm_hv_cpuid(u32 vcpu_limit, struct kvm_cpuid_entry2 *out,
+		    unsigned int max);
+
 /* The entry for (@function, @index), the index only where it matters. */
 const struct kvm_cpuid_entry2 *
 thinvm_cpuid_find(const struct kvm_cpuid_entry2 *e, unsigned int n,

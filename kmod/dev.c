@@ -31,6 +31,8 @@ static long thinvm_dev_ioctl(struct file *file, unsigned int cmd,
 		return thinvm_feature_msr_index_list((void __user *)arg);
 	case KVM_GET_MSRS:
 		return thinvm_feature_msrs_get((void __user *)arg);
+	case KVM_GET_SUPPORTED_HV_CPUID:
+		return thinvm_get_hv_cpuid(NULL, (void __user *)arg);
 	case KVM_GET_SUPPORTED_CPUID:
 		return thinvm_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_VCPU_MMAP_SIZE:

@@ -382,6 +382,7 @@ void thinvm_cpuid_supported_view(u64 hidden, struct kvm_cpuid_entry2 *out);
 long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp);
 long thinvm_get_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp);
 void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu);
+long thinvm_get_hv_cpuid(struct thinvm_vm *vm, void __user *argp);
 void thinvm_cpuid_exec(struct thinvm_vcpu *vcpu);
 /* CR4 bits the vCPU's CPUID allows that thinvm supports. */
 u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu);

@@ -187,6 +187,8 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 		return thinvm_set_cpuid2(vcpu, argp);
 	case KVM_GET_CPUID2:
 		return thinvm_get_cpuid2(vcpu, argp);
+	case KVM_GET_SUPPORTED_HV_CPUID:
+		return thinvm_get_hv_cpuid(vcpu->vm, argp);
 	case KVM_GET_MSRS:
 		return thinvm_msrs_ioctl(vcpu, argp, false);
 	case KVM_SET_MSRS:

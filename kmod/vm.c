@@ -300,6 +300,10 @@ long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 		return runs;
 	case KVM_CAP_GET_MSR_FEATURES:	/* the VMX capability MSRs; none on SVM */
 		return 1;
+	case KVM_CAP_HYPERV_CPUID:	/* KVM_GET_SUPPORTED_HV_CPUID on vCPUs */
+		return runs;
+	case KVM_CAP_SYS_HYPERV_CPUID:	/* ...and on the device */
+		return 1;
 	case KVM_CAP_HYPERV_ENLIGHTENED_VMCS:
 		return runs && !strcmp(thinvm_backend->name, "vmx");
 	case KVM_CAP_EXIT_HYPERCALL:

@@ -307,3 +307,22 @@ Test(cpuid_rules, guest_cpu_sees_vmx_hyperv_and_svm_leaf)
 	thinvm_cpuid_guest_cpu(NULL, 0, &g);
 	cr_expect(!g.vmx && !g.hyperv && !g.hv_evmcs_perf_global_ctrl && !g.svm_edx);
 }
+
+Test(cpuid_rules, hyperv_leaves_report_the_vcpu_limit)
+{
+	int n = thinvm_hv_cpuid(12, table, THINVM_MAX_CPUID_ENTRIES);
+	const struct kvm_cpuid_entry2 *e;
+	struct thinvm_guest_cpu g;
+
+	cr_assert_eq(n, THINVM_HV_CPUID_LEAVES);
+	cr_expect_eq(must_find(n, 0x40000000, 0)->eax, 0x40000005);
+	cr_expect(!memcmp(&must_find(n, 0x40000000, 0)->ebx, "Linux KVM Hv", 12));
+	e = must_find(n, 0x40000005, 0);
+	cr_expect(e->eax == 12 && e->ebx == 64);
+	cr_expect(must_find(n, 0x40000003, 0)->eax == 0 &&
+		  must_find(n, 0x40000003, 0)->edx == 0, "no enlightenment offered");
+	/* Parroted back as a CPUID table, it enables Hyper-V. */
+	thinvm_cpuid_guest_cpu(table, n, &g);
+	cr_expect(g.hyperv);
+	cr_expect_eq(thinvm_hv_cpuid(12, table, 5), -E2BIG);
+}
