@@ -288,9 +288,11 @@ long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
-	case KVM_CAP_MAX_VCPU_ID:
 		/* Asked of a VM: its own maximum, which policy may lower. */
 		return runs ? (vm ? READ_ONCE(vm->max_vcpus) : THINVM_MAX_VCPUS) : 0;
+	case KVM_CAP_MAX_VCPU_ID:
+		/* Ids stay 0 to 63 whatever the count allowed. */
+		return runs ? THINVM_MAX_VCPUS : 0;
 	case KVM_CAP_NR_MEMSLOTS:
 		return THINVM_MAX_MEMSLOTS;
 	case KVM_CAP_IMMEDIATE_EXIT:
