@@ -298,3 +298,20 @@ u64 thinvm_evmcs_filter(unsigned int slot, u64 value, bool perf_global_ctrl)
 	/* Allowed-0 settings (low half) stay: they say what must be 1. */
 	return value & ((keep << 32) | 0xffffffffull);
 }
+
+bool thinvm_on_hyperv_evmcs(const u32 sig[3], u32 hints)
+{
+	/* "Micr", "osof", "t Hv" */
+	return sig[0] == 0x7263694d && sig[1] == 0x666f736f &&
+	       sig[2] == 0x76482074 && (hints & BIT(14));
+}
+
+u64 thinvm_own_vmx_msr(u32 index, u64 value, bool hv_evmcs,
+		       bool perf_global_ctrl)
+{
+	int slot = thinvm_vmx_msr_slot(index);
+
+	if (!hv_evmcs || slot < 0)
+		return value;
+	return thinvm_evmcs_filter(slot, value, perf_global_ctrl);
+}

@@ -81,4 +81,21 @@ void thinvm_vmx_view(const struct thinvm_host_features *h, u64 hidden,
  */
 u64 thinvm_evmcs_filter(unsigned int slot, u64 value, bool perf_global_ctrl);
 
+/*
+ * Whether thinvm runs on Hyper-V that recommends the enlightened VMCS:
+ * "Microsoft Hv" at 0x40000000 (@sig: EBX, ECX, EDX) and
+ * HV_X64_ENLIGHTENED_VMCS_RECOMMENDED (bit 14) in 0x40000004.EAX. Then its
+ * own VMCS configuration is limited to what eVMCS v1 carries, as KVM does
+ * on Hyper-V (arch/x86/kvm/vmx/vmx_onhyperv.c), with the same table.
+ */
+bool thinvm_on_hyperv_evmcs(const u32 sig[3], u32 hints);
+
+/*
+ * The capability MSR @index as thinvm configures its own VMCS from it: as
+ * read, or through thinvm_evmcs_filter() on Hyper-V with eVMCS. The same
+ * on every CPU, so the hotplug check compares like with like.
+ */
+u64 thinvm_own_vmx_msr(u32 index, u64 value, bool hv_evmcs,
+		       bool perf_global_ctrl);
+
 #endif

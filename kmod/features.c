@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
@@ -43,9 +44,37 @@ static bool vmx_slot_exists(unsigned int slot)
 	}
 }
 
+/*
+ * Whether thinvm's own VMCS must fit eVMCS v1 (Hyper-V recommends it), and
+ * whether that eVMCS has the PERF_GLOBAL_CTRL fields. From the hypervisor's
+ * CPUID leaves, which read the same on every CPU.
+ */
+static bool own_evmcs(bool *perf_global_ctrl)
+{
+	u32 sig[3], eax;
+
+	*perf_global_ctrl = false;
+	if (!boot_cpu_has(X86_FEATURE_HYPERVISOR))
+		return false;
+	cpuid(0x40000000, &eax, &sig[0], &sig[1], &sig[2]);
+	if (eax < 0x40000004 || !thinvm_on_hyperv_evmcs(sig, cpuid_eax(0x40000004)))
+		return false;
+	*perf_global_ctrl = eax >= 0x4000000a && (cpuid_ebx(0x4000000a) & BIT(0));
+	return true;
+}
+
+u64 thinvm_vmx_own_msr(u32 index, u64 value)
+{
+	bool perf;
+	bool evmcs = own_evmcs(&perf);
+
+	return thinvm_own_vmx_msr(index, value, evmcs, perf);
+}
+
 void thinvm_features_init(void)
 {
 	unsigned int i;
+	bool perf;
 
 	host.vmx = !strcmp(thinvm_backend->name, "vmx");
 	if (!host.vmx) {
@@ -58,8 +87,13 @@ void thinvm_features_init(void)
 		if (!vmx_slot_exists(i) ||
 		    rdmsrl_safe(thinvm_vmx_msr_index(i), &host.vmx_msr[i]))
 			continue;
+		host.vmx_msr[i] = thinvm_vmx_own_msr(thinvm_vmx_msr_index(i),
+						     host.vmx_msr[i]);
 		host.vmx_present |= BIT(i);
 	}
+	if (own_evmcs(&perf))
+		pr_info("on Hyper-V with the enlightened VMCS: VMX controls limited to eVMCS v1%s\n",
+			perf ? " (with PERF_GLOBAL_CTRL)" : "");
 }
 
 u64 thinvm_features_host(void)

@@ -404,6 +404,8 @@ long thinvm_feature_msrs_get(void __user *argp);
 unsigned int thinvm_features_vmx_view(u64 hidden,
 				      struct thinvm_msr_value *out);
 long thinvm_enable_evmcs(struct thinvm_vcpu *vcpu, u64 user_version);
+/* A capability MSR as thinvm's own VMCS may use it (eVMCS on Hyper-V). */
+u64 thinvm_vmx_own_msr(u32 index, u64 value);
 
 /* msr.c */
 int thinvm_msr_get(struct thinvm_vcpu *vcpu, u32 index, u64 *data);

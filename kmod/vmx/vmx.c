@@ -50,12 +50,15 @@ static const char *vmx_cpu_missing(void)
 	return why ? why : thinvm_vmx_missing(&caps);
 }
 
-/* An MSR for the snapshot: 0 where the CPU has none. */
+/*
+ * An MSR for the snapshot: 0 where the CPU has none, and a control MSR as
+ * thinvm's own VMCS may use it (on Hyper-V with eVMCS, what eVMCS carries).
+ */
 static u64 msr_or_zero(u32 index)
 {
 	u64 v;
 
-	return rdmsrl_safe(index, &v) ? 0 : v;
+	return rdmsrl_safe(index, &v) ? 0 : thinvm_vmx_own_msr(index, v);
 }
 
 /*

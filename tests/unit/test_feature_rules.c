@@ -203,3 +203,25 @@ Test(feature_rules, evmcs_perf_global_ctrl_needs_the_hyperv_cpuid_bit)
 	cr_expect_eq((v[S_ENTRY] >> 32) & ~0x000011ffull,
 		     BIT(9) | BIT(14) | BIT(15) | BIT(16) | BIT(17) | BIT(18));
 }
+
+Test(feature_rules, own_vmcs_on_hyperv_with_evmcs_uses_the_same_table)
+{
+	const u32 hv[3] = { 0x7263694d, 0x666f736f, 0x76482074 };	/* "Microsoft Hv" */
+	const u32 kvm[3] = { 0x4b4d564b, 0x564b4d56, 0x0000004d };
+	u64 pin = 0xffffffff00000016ull;
+
+	cr_expect(thinvm_on_hyperv_evmcs(hv, BIT(14)));
+	cr_expect_not(thinvm_on_hyperv_evmcs(hv, 0), "eVMCS not recommended");
+	cr_expect_not(thinvm_on_hyperv_evmcs(kvm, BIT(14)));
+	/* Posted interrupts and the preemption timer go; other MSRs as read. */
+	cr_expect_eq(thinvm_own_vmx_msr(0x481, pin, true, false),
+		     ((0x16ull | BIT(0) | BIT(3) | BIT(5)) << 32) | 0x16);
+	cr_expect_eq(thinvm_own_vmx_msr(0x48d, pin, true, false),
+		     thinvm_own_vmx_msr(0x481, pin, true, false), "TRUE MSRs alike");
+	cr_expect_eq(thinvm_own_vmx_msr(0x481, pin, false, false), pin);
+	cr_expect_eq(thinvm_own_vmx_msr(0x485, 0x1234, true, false), 0x1234);
+	cr_expect_eq(thinvm_own_vmx_msr(0x10, 0x1234, true, false), 0x1234);
+	/* Exit controls keep PERF_GLOBAL_CTRL only with the nested-feature bit. */
+	cr_expect_not(thinvm_own_vmx_msr(0x483, ~0ull, true, false) & BIT_ULL(32 + 12));
+	cr_expect(thinvm_own_vmx_msr(0x483, ~0ull, true, true) & BIT_ULL(32 + 12));
+}
