@@ -9,7 +9,9 @@ static const u32 vmx_msr_indexes[THINVM_VMX_MSRS] = {
 	THINVM_MSR_VMX_EPT_VPID_CAP, THINVM_MSR_VMX_TRUE_PINBASED,
 	THINVM_MSR_VMX_TRUE_PROCBASED, THINVM_MSR_VMX_TRUE_EXIT,
 	THINVM_MSR_VMX_TRUE_ENTRY, THINVM_MSR_VMX_VMFUNC,
-	THINVM_MSR_VMX_PROCBASED3,
+	THINVM_MSR_VMX_PROCBASED3, THINVM_MSR_VMX_CR0_FIXED0,
+	THINVM_MSR_VMX_CR0_FIXED1, THINVM_MSR_VMX_CR4_FIXED0,
+	THINVM_MSR_VMX_CR4_FIXED1, THINVM_MSR_VMX_VMCS_ENUM,
 };
 
 u32 thinvm_vmx_msr_index(unsigned int slot)
@@ -164,11 +166,11 @@ const char *thinvm_features_check(const struct thinvm_host_features *h,
 			continue;
 		*bad = i;
 		if (i >= __THINVM_FEAT_COUNT)
-			return "not a feature thinvm knows";
+			return "a hidden feature is not one thinvm knows";
 		if ((features[i].ctl != SVM) != h->vmx)
-			return h->vmx ? "an SVM feature, and this host is VMX" :
-					"a VMX control, and this host is SVM";
-		return "a feature this host does not have";
+			return h->vmx ? "a hidden feature is an SVM feature, and this host is VMX" :
+					"a hidden feature is a VMX control, and this host is SVM";
+		return "a hidden feature is one this host does not have";
 	}
 	return NULL;
 }

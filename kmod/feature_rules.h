@@ -27,9 +27,17 @@
 #define THINVM_MSR_VMX_TRUE_ENTRY	0x490
 #define THINVM_MSR_VMX_VMFUNC		0x491
 #define THINVM_MSR_VMX_PROCBASED3	0x492
+#define THINVM_MSR_VMX_CR0_FIXED0	0x486
+#define THINVM_MSR_VMX_CR0_FIXED1	0x487
+#define THINVM_MSR_VMX_CR4_FIXED0	0x488
+#define THINVM_MSR_VMX_CR4_FIXED1	0x489
+#define THINVM_MSR_VMX_VMCS_ENUM	0x48a
 
-/* The MSRs a view holds, in this order (thinvm_vmx_msr_index()). */
-#define THINVM_VMX_MSRS 14
+/*
+ * The MSRs a view holds, in this order (thinvm_vmx_msr_index()): KVM's
+ * VMX feature MSRs, 0x480 to 0x492. Appended only, so slots keep meaning.
+ */
+#define THINVM_VMX_MSRS 19
 u32 thinvm_vmx_msr_index(unsigned int slot);
 /* The slot of MSR @index, -1 if it is not a VMX capability MSR. */
 int thinvm_vmx_msr_slot(u32 index);

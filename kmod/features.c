@@ -104,11 +104,8 @@ u64 thinvm_features_host(void)
 const char *thinvm_features_why_not(u64 hidden)
 {
 	unsigned int bad;
-	const char *why = thinvm_features_check(&host, hidden, &bad);
 
-	if (why)
-		pr_info("policy refused: feature %u: %s\n", bad, why);
-	return why;
+	return thinvm_features_check(&host, hidden, &bad);
 }
 
 int thinvm_features_vcpu_msr(struct thinvm_vcpu *vcpu, u32 index, u64 *data)

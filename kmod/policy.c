@@ -54,8 +54,9 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 	r = thinvm_policy_merge(&policy, change, fields, thinvm_features_host(),
 				&next, why);
 	if (r) {
-		if (r == -EINVAL && (fields & THINVM_POLICY_HAS_HIDDEN_FEATURES))
-			thinvm_features_why_not(next.hidden_features);
+		/* Say which way the hidden features are wrong, if they are. */
+		if (r == -EINVAL && thinvm_features_why_not(next.hidden_features))
+			*why = thinvm_features_why_not(next.hidden_features);
 		goto out;
 	}
 	/*

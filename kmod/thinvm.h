@@ -391,7 +391,7 @@ u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu);
 void thinvm_features_init(void);
 /* The named features this host has. */
 u64 thinvm_features_host(void);
-/* Why @hidden cannot be hidden here (pr_info names the feature), or NULL. */
+/* Why @hidden cannot be hidden here, or NULL: a string constant. */
 const char *thinvm_features_why_not(u64 hidden);
 /*
  * A VMX capability MSR as the vCPU's guest (and its VMM) reads it: 0, or

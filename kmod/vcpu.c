@@ -348,8 +348,11 @@ int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id)
 	}
 
 	mutex_lock(&vm->lock);
-	/* As KVM: no more vCPUs than the VM's maximum (KVM_CAP_MAX_VCPUS). */
-	if (vm->nr_vcpus >= vm->max_vcpus) {
+	/*
+	 * As KVM: no more vCPUs than the VM's maximum (KVM_CAP_MAX_VCPUS),
+	 * counting those whose fd closed too: their ids stay taken.
+	 */
+	if (bitmap_weight(vm->vcpu_ids, THINVM_MAX_VCPUS) >= vm->max_vcpus) {
 		r = -EINVAL;
 		goto err_unlock;
 	}

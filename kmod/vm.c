@@ -119,9 +119,9 @@ static int vm_policy_check(const struct thinvm_vm *vm,
 		*why = "the most vCPUs is not between 1 and the module's maximum";
 		if (c->max_vcpus < 1 || c->max_vcpus > THINVM_MAX_VCPUS)
 			return -EINVAL;
-		/* vCPU ids and the Hyper-V check were made against it. */
+		/* vCPU creation and the Hyper-V check were made against it. */
 		*why = "the VM has vCPUs: its most vCPUs can no longer change";
-		if (vm->nr_vcpus)
+		if (!bitmap_empty(vm->vcpu_ids, THINVM_MAX_VCPUS))
 			return -EBUSY;
 	}
 	*why = NULL;

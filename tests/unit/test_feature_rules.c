@@ -39,6 +39,8 @@ Test(feature_rules, msr_slots_and_indexes_agree)
 		cr_expect_eq(thinvm_vmx_msr_slot(thinvm_vmx_msr_index(i)), (int)i);
 	cr_expect_eq(thinvm_vmx_msr_slot(0x480), 0);
 	cr_expect_eq(thinvm_vmx_msr_slot(0x492), 13);
+	cr_expect_eq(thinvm_vmx_msr_slot(0x486), 14);
+	cr_expect_eq(thinvm_vmx_msr_slot(0x48a), 18);
 	cr_expect_eq(thinvm_vmx_msr_slot(0x10), -1);
 	cr_expect_eq(thinvm_vmx_msr_index(THINVM_VMX_MSRS), 0);
 }
@@ -90,15 +92,15 @@ Test(feature_rules, check_names_what_cannot_be_hidden)
 	cr_expect_null(thinvm_features_check(&svm, FEAT(NPT), &bad));
 	cr_expect_null(thinvm_features_check(&svm, 0, &bad));
 	cr_expect_str_eq(thinvm_features_check(&svm, FEAT(NPT) | FEAT(TSC_SCALING), &bad),
-			 "a VMX control, and this host is SVM");
+			 "a hidden feature is a VMX control, and this host is SVM");
 	cr_expect_eq(bad, THINVM_FEAT_TSC_SCALING);
 	cr_expect_str_eq(thinvm_features_check(&svm, FEAT(LBRV), &bad),
-			 "a feature this host does not have");
+			 "a hidden feature is one this host does not have");
 	cr_expect_eq(bad, THINVM_FEAT_LBRV);
 	cr_expect_str_eq(thinvm_features_check(&vmx, FEAT(NPT), &bad),
-			 "an SVM feature, and this host is VMX");
+			 "a hidden feature is an SVM feature, and this host is VMX");
 	cr_expect_str_eq(thinvm_features_check(&vmx, BIT_ULL(63), &bad),
-			 "not a feature thinvm knows");
+			 "a hidden feature is not one thinvm knows");
 	cr_expect_eq(bad, 63);
 }
 
