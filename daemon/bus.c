@@ -18,14 +18,13 @@
 
 /*
  * The values in force, defaults resolved. Without the module, "everything
- * it will support" is all ones.
+ * it will support" is all ones, and its own limits are unknown (0).
  */
 static struct tvd_values values(const struct thinvmd *d)
 {
 	struct tvd_values v;
 
-	tvd_policy_values(&d->effective, d->module.loaded ? d->module.caps.hc_supported :
-			  UINT64_MAX, &v);
+	tvd_policy_values(&d->effective, d->module.loaded ? &d->module.caps : NULL, &v);
 	return v;
 }
 
@@ -88,6 +87,7 @@ GETTER(get_ceiling, "t", values(d).hc_ceiling)
 GETTER(get_default, "t", values(d).hc_default)
 GETTER(get_hotplug, "s", tnl_hotplug_mode_name(values(d).hotplug_mode))
 GETTER(get_hyperv, "u", values(d).hyperv_vcpu_limit)
+GETTER(get_vm_max_vcpus, "u", values(d).vm_max_vcpus)
 GETTER(get_module_state, "s", tvd_module_state(&d->module))
 GETTER(get_vendor, "s", d->module.caps.vendor)
 GETTER(get_supported, "t", d->module.caps.hc_supported)
@@ -191,6 +191,13 @@ static int read_hyperv(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *er
 	return sd_bus_message_read(m, "u", &c->hyperv_vcpu_limit);
 }
 
+/* 0 is refused by tvd_policy_check(), the most by the module's MAX_VCPUS. */
+static int read_vm_max_vcpus(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
+{
+	(void)err;
+	return sd_bus_message_read(m, "u", &c->vm_max_vcpus);
+}
+
 /* Each field: its setter method, its D-Bus type, its reader. */
 static const struct field_io {
 	enum tvd_field field;
@@ -203,6 +210,7 @@ static const struct field_io {
 	{ TVD_HOTPLUG_MODE, "SetHotplugMode", "s", read_hotplug },
 	{ TVD_HIDDEN_FEATURES, "SetHiddenFeatures", "as", read_hidden },
 	{ TVD_HYPERV_VCPU_LIMIT, "SetHyperVVCPULimit", "u", read_hyperv },
+	{ TVD_VM_MAX_VCPUS, "SetVMMaxVCPUs", "u", read_vm_max_vcpus },
 };
 
 /* SetHypercallCeiling() and the other one-field setters: by member name. */
@@ -251,7 +259,7 @@ static int method_set_policy(sd_bus_message *m, void *userdata, sd_bus_error *er
 		}
 		if (!io)
 			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
-						 "'%s' is not a policy field (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+						 "'%s' is not a policy field (" TVD_FIELD_KEYS ")",
 						 key);
 		if (change.set & io->field)
 			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
@@ -292,7 +300,7 @@ static int method_reset(sd_bus_message *m, void *userdata, sd_bus_error *err)
 		}
 		if (!(f & TVD_FIELDS_ALL))
 			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
-						 "'%s' is not a policy field (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+						 "'%s' is not a policy field (" TVD_FIELD_KEYS ")",
 						 key);
 		drop |= f;
 	}
@@ -366,6 +374,7 @@ static const sd_bus_vtable manager_vtable[] = {
 	PROP("HotplugMode", "s", get_hotplug),
 	PROP("HiddenFeatures", "as", get_hidden),
 	PROP("HyperVVCPULimit", "u", get_hyperv),
+	PROP("VMMaxVCPUs", "u", get_vm_max_vcpus),
 	PROP("OverriddenFields", "as", get_overridden),
 	PROP("ModuleState", "s", get_module_state),
 	PROP("Vendor", "s", get_vendor),
@@ -380,6 +389,7 @@ static const sd_bus_vtable manager_vtable[] = {
 	SETTER("SetHotplugMode", "s", mode),
 	SETTER("SetHiddenFeatures", "as", features),
 	SETTER("SetHyperVVCPULimit", "u", limit),
+	SETTER("SetVMMaxVCPUs", "u", vcpus),
 	SD_BUS_METHOD_WITH_ARGS("SetPolicy", SD_BUS_ARGS("a{sv}", fields),
 				SD_BUS_NO_RESULT, method_set_policy,
 				SD_BUS_VTABLE_UNPRIVILEGED),
@@ -501,6 +511,7 @@ void tvd_bus_sync(struct thinvmd *d)
 		CHANGED(was->values.hotplug_mode != now.values.hotplug_mode, "HotplugMode");
 		CHANGED(was->values.hidden_features != now.values.hidden_features, "HiddenFeatures");
 		CHANGED(was->values.hyperv_vcpu_limit != now.values.hyperv_vcpu_limit, "HyperVVCPULimit");
+		CHANGED(was->values.vm_max_vcpus != now.values.vm_max_vcpus, "VMMaxVCPUs");
 		CHANGED(was->overridden != now.overridden, "OverriddenFields");
 		CHANGED(strcmp(was->state, now.state), "ModuleState");
 		CHANGED(strcmp(was->vendor, now.vendor), "Vendor");
