@@ -5,6 +5,7 @@
  * authorise, ask the module (dry run), save, push, signal, reply.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -14,6 +15,7 @@
 #include "state.h"
 #include "thinvm_features.h"
 #include "thinvm_names.h"
+#include "thinvm_profile.h"
 #include "thinvmd.h"
 
 /*
@@ -340,6 +342,39 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *err)
 	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
 }
 
+/* GetProfile(): the module's host profile as JSON (thinvm_profile.h). */
+static int method_get_profile(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	/* About 12 KiB: one thread, so one copy will do. */
+	static struct tnl_profile profile;
+	struct thinvmd *d = userdata;
+	struct json_object *o;
+	int r;
+
+	if (!tvd_authorize(m, TVD_ACTION_INSPECT, err))
+		return -EACCES;
+	if (!d->module.loaded)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_NOT_LOADED,
+					 "the thinvm module is not loaded");
+	r = tnl_get_profile(d->module.nl, &profile);
+	if (r == -EOPNOTSUPP)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_TOO_OLD, "%s",
+					 tnl_last_error(d->module.nl));
+	if (r)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_FAILED,
+					 "the module did not give its profile: %s%s%s",
+					 strerror(-r), *tnl_last_error(d->module.nl) ? ": " : "",
+					 tnl_last_error(d->module.nl));
+	o = tnl_profile_to_json(&profile);
+	if (!o)
+		return -ENOMEM;
+	r = sd_bus_reply_method_return(m, "s",
+				       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return r;
+}
+
 static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *err)
 {
 	struct thinvmd *d = userdata;
@@ -403,6 +438,8 @@ static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Describe", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json),
 				method_describe, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetProfile", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json),
+				method_get_profile, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("VMCreated", SD_BUS_ARGS("u", vm_id, "u", pid), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("VMDestroyed", SD_BUS_ARGS("u", vm_id, "u", pid), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("VMRenamed", SD_BUS_ARGS("u", vm_id, "s", name), 0),
