@@ -348,12 +348,14 @@ static bool reply_matches(const struct tnl_policy *want, const struct tnl_policy
 	if (reply->generation != want->generation || reply->hc_ceiling != want->hc_ceiling ||
 	    reply->hc_default != want->hc_default || reply->hotplug_mode != want->hotplug_mode)
 		return false;
-	if (!(want->fields & TNL_POLICY_FEATURE_FIELDS))
-		return true;
-	return (reply->fields & TNL_POLICY_FEATURE_FIELDS) == TNL_POLICY_FEATURE_FIELDS &&
-	       reply->hidden_features == want->hidden_features &&
-	       reply->vm_max_vcpus == want->vm_max_vcpus &&
-	       reply->hv_vcpu_limit == want->hv_vcpu_limit;
+	if ((reply->fields & want->fields) != want->fields)
+		return false;
+	return (!(want->fields & TNL_POLICY_HIDDEN_FEATURES) ||
+		reply->hidden_features == want->hidden_features) &&
+	       (!(want->fields & TNL_POLICY_VM_MAX_VCPUS) ||
+		reply->vm_max_vcpus == want->vm_max_vcpus) &&
+	       (!(want->fields & TNL_POLICY_HV_VCPU_LIMIT) ||
+		reply->hv_vcpu_limit == want->hv_vcpu_limit);
 }
 
 /*

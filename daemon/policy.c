@@ -200,10 +200,17 @@ int tvd_policy_resolve(const struct tvd_policy *p, const struct tnl_caps *caps,
 	/* An older module refuses attributes it does not know: none sent. */
 	if (!tvd_feature_policy(caps))
 		return 0;
-	if (v.vm_max_vcpus > caps->max_vcpus)
+	/*
+	 * A backend that cannot run vCPUs says MAX_VCPUS 0, which no policy
+	 * may name: then an unset vm-max-vcpus is not sent, a set one is the
+	 * module's to judge.
+	 */
+	if (caps->max_vcpus && v.vm_max_vcpus > caps->max_vcpus)
 		return fail(why, size, "vm-max-vcpus %u is above the module's most, %u",
 			    v.vm_max_vcpus, caps->max_vcpus);
-	out->fields |= TNL_POLICY_FEATURE_FIELDS;
+	out->fields |= TNL_POLICY_HIDDEN_FEATURES | TNL_POLICY_HV_VCPU_LIMIT;
+	if (v.vm_max_vcpus)
+		out->fields |= TNL_POLICY_VM_MAX_VCPUS;
 	out->hidden_features = v.hidden_features;
 	out->vm_max_vcpus = v.vm_max_vcpus;
 	out->hv_vcpu_limit = v.hyperv_vcpu_limit;

@@ -119,7 +119,9 @@ void tvd_policy_values(const struct tvd_policy *p, const struct tnl_caps *caps,
  * within hc_supported, rules within the ceiling, vm-max-vcpus within
  * max_vcpus). 0, or -EINVAL with @why. out->fields is
  * TNL_POLICY_HC_CEILING | _HC_DEFAULT | _HOTPLUG_MODE, and
- * TNL_POLICY_FEATURE_FIELDS if the module has feature policy. Hidden
+ * TNL_POLICY_FEATURE_FIELDS if the module has feature policy (but
+ * _VM_MAX_VCPUS when it resolves to 0: a module whose max_vcpus is 0, a
+ * backend without vCPUs, and vm-max-vcpus unset). Hidden
  * features the host lacks are the module's to refuse: it knows best.
  */
 int tvd_policy_resolve(const struct tvd_policy *p, const struct tnl_caps *caps,

@@ -805,8 +805,7 @@ int tnl_parse_profile(const struct nlmsghdr *nlh, struct tnl_profile *p)
 	if (n < 0)
 		return n;
 	p->n_cpuid = (unsigned int)n;
-	if (!strcmp(p->vendor, "vmx") && !tb[THINVM_A_PROFILE_VMX_MSRS])
-		return -EPROTO;
+	/* The module leaves an empty array out: none on SVM. */
 	if (tb[THINVM_A_PROFILE_VMX_MSRS]) {
 		n = get_array(tb[THINVM_A_PROFILE_VMX_MSRS], sizeof(p->vmx_msrs[0]),
 			      TNL_PROFILE_VMX_MSRS_MAX, p->vmx_msrs);

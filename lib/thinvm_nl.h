@@ -263,8 +263,8 @@ int tnl_request_raw(struct tnl *h, uint8_t cmd, uint8_t version,
  * VM_MAX_VCPUS, HV_VCPU_LIMIT, VM.HIDDEN_FEATURES, MAX_VCPUS, HAS_RUN,
  * whose presence 'fields' tells); tnl_parse_event() requires only the
  * nests and ids that identify what the event is about.
- * tnl_parse_profile() requires every attribute, VMX_MSRS on "vmx" only
- * (on another vendor it must be absent or empty), VERSION equal to
+ * tnl_parse_profile() requires every attribute but VMX_MSRS (left out
+ * when empty; on a vendor other than "vmx" it must be), VERSION equal to
  * THINVM_PROFILE_VERSION, CPUID and VMX_MSRS whole arrays that fit
  * struct tnl_profile.
  */

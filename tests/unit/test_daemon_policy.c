@@ -351,6 +351,24 @@ Test(daemon_policy, resolve_refuses_vm_max_vcpus_above_the_modules)
 	cr_assert(strstr(why, "vm-max-vcpus 289 is above the module's most, 288"), "%s", why);
 }
 
+/* MAX_VCPUS 0: a backend without vCPUs; the module takes 1 to its own most. */
+Test(daemon_policy, resolve_for_a_module_without_vcpus)
+{
+	struct tnl_policy tp;
+
+	tvd_policy_init(&a);
+	new_module(MAP_BIT);
+	caps.max_vcpus = 0;
+	cr_assert_eq(tvd_policy_resolve(&a, &caps, &tp, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(tp.fields & TNL_POLICY_FEATURE_FIELDS,
+		     TNL_POLICY_HIDDEN_FEATURES | TNL_POLICY_HV_VCPU_LIMIT, "no VM_MAX_VCPUS 0");
+	a.set = TVD_VM_MAX_VCPUS;
+	a.vm_max_vcpus = 8;
+	cr_assert_eq(tvd_policy_resolve(&a, &caps, &tp, why, sizeof(why)), 0, "%s", why);
+	cr_assert(tp.fields & TNL_POLICY_VM_MAX_VCPUS, "a set one is the module's to judge");
+	cr_assert_eq(tp.vm_max_vcpus, 8);
+}
+
 Test(daemon_policy, resolve_leaves_features_the_host_lacks_to_the_module)
 {
 	struct tnl_policy tp;
