@@ -5,6 +5,7 @@
  * authorise, ask the module (dry run), save, push, signal, reply.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -14,18 +15,18 @@
 #include "state.h"
 #include "thinvm_features.h"
 #include "thinvm_names.h"
+#include "thinvm_profile.h"
 #include "thinvmd.h"
 
 /*
  * The values in force, defaults resolved. Without the module, "everything
- * it will support" is all ones.
+ * it will support" is all ones, and its own limits are unknown (0).
  */
 static struct tvd_values values(const struct thinvmd *d)
 {
 	struct tvd_values v;
 
-	tvd_policy_values(&d->effective, d->module.loaded ? d->module.caps.hc_supported :
-			  UINT64_MAX, &v);
+	tvd_policy_values(&d->effective, d->module.loaded ? &d->module.caps : NULL, &v);
 	return v;
 }
 
@@ -88,6 +89,7 @@ GETTER(get_ceiling, "t", values(d).hc_ceiling)
 GETTER(get_default, "t", values(d).hc_default)
 GETTER(get_hotplug, "s", tnl_hotplug_mode_name(values(d).hotplug_mode))
 GETTER(get_hyperv, "u", values(d).hyperv_vcpu_limit)
+GETTER(get_vm_max_vcpus, "u", values(d).vm_max_vcpus)
 GETTER(get_module_state, "s", tvd_module_state(&d->module))
 GETTER(get_vendor, "s", d->module.caps.vendor)
 GETTER(get_supported, "t", d->module.caps.hc_supported)
@@ -191,6 +193,13 @@ static int read_hyperv(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *er
 	return sd_bus_message_read(m, "u", &c->hyperv_vcpu_limit);
 }
 
+/* 0 is refused by tvd_policy_check(), the most by the module's MAX_VCPUS. */
+static int read_vm_max_vcpus(sd_bus_message *m, struct tvd_policy *c, sd_bus_error *err)
+{
+	(void)err;
+	return sd_bus_message_read(m, "u", &c->vm_max_vcpus);
+}
+
 /* Each field: its setter method, its D-Bus type, its reader. */
 static const struct field_io {
 	enum tvd_field field;
@@ -203,6 +212,7 @@ static const struct field_io {
 	{ TVD_HOTPLUG_MODE, "SetHotplugMode", "s", read_hotplug },
 	{ TVD_HIDDEN_FEATURES, "SetHiddenFeatures", "as", read_hidden },
 	{ TVD_HYPERV_VCPU_LIMIT, "SetHyperVVCPULimit", "u", read_hyperv },
+	{ TVD_VM_MAX_VCPUS, "SetVMMaxVCPUs", "u", read_vm_max_vcpus },
 };
 
 /* SetHypercallCeiling() and the other one-field setters: by member name. */
@@ -251,7 +261,7 @@ static int method_set_policy(sd_bus_message *m, void *userdata, sd_bus_error *er
 		}
 		if (!io)
 			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
-						 "'%s' is not a policy field (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+						 "'%s' is not a policy field (" TVD_FIELD_KEYS ")",
 						 key);
 		if (change.set & io->field)
 			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
@@ -292,7 +302,7 @@ static int method_reset(sd_bus_message *m, void *userdata, sd_bus_error *err)
 		}
 		if (!(f & TVD_FIELDS_ALL))
 			return sd_bus_error_setf(err, SD_BUS_ERROR_INVALID_ARGS,
-						 "'%s' is not a policy field (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+						 "'%s' is not a policy field (" TVD_FIELD_KEYS ")",
 						 key);
 		drop |= f;
 	}
@@ -332,6 +342,39 @@ static int method_reload(sd_bus_message *m, void *userdata, sd_bus_error *err)
 	return r < 0 ? r : sd_bus_reply_method_return(m, NULL);
 }
 
+/* GetProfile(): the module's host profile as JSON (thinvm_profile.h). */
+static int method_get_profile(sd_bus_message *m, void *userdata, sd_bus_error *err)
+{
+	/* About 12 KiB: one thread, so one copy will do. */
+	static struct tnl_profile profile;
+	struct thinvmd *d = userdata;
+	struct json_object *o;
+	int r;
+
+	if (!tvd_authorize(m, TVD_ACTION_INSPECT, err))
+		return -EACCES;
+	if (!d->module.loaded)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_NOT_LOADED,
+					 "the thinvm module is not loaded");
+	r = tnl_get_profile(d->module.nl, &profile);
+	if (r == -EOPNOTSUPP)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_TOO_OLD, "%s",
+					 tnl_last_error(d->module.nl));
+	if (r)
+		return sd_bus_error_setf(err, TVD_ERROR_MODULE_FAILED,
+					 "the module did not give its profile: %s%s%s",
+					 strerror(-r), *tnl_last_error(d->module.nl) ? ": " : "",
+					 tnl_last_error(d->module.nl));
+	o = tnl_profile_to_json(&profile);
+	if (!o)
+		return -ENOMEM;
+	r = sd_bus_reply_method_return(m, "s",
+				       json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return r;
+}
+
 static int method_describe(sd_bus_message *m, void *userdata, sd_bus_error *err)
 {
 	struct thinvmd *d = userdata;
@@ -366,6 +409,7 @@ static const sd_bus_vtable manager_vtable[] = {
 	PROP("HotplugMode", "s", get_hotplug),
 	PROP("HiddenFeatures", "as", get_hidden),
 	PROP("HyperVVCPULimit", "u", get_hyperv),
+	PROP("VMMaxVCPUs", "u", get_vm_max_vcpus),
 	PROP("OverriddenFields", "as", get_overridden),
 	PROP("ModuleState", "s", get_module_state),
 	PROP("Vendor", "s", get_vendor),
@@ -380,6 +424,7 @@ static const sd_bus_vtable manager_vtable[] = {
 	SETTER("SetHotplugMode", "s", mode),
 	SETTER("SetHiddenFeatures", "as", features),
 	SETTER("SetHyperVVCPULimit", "u", limit),
+	SETTER("SetVMMaxVCPUs", "u", vcpus),
 	SD_BUS_METHOD_WITH_ARGS("SetPolicy", SD_BUS_ARGS("a{sv}", fields),
 				SD_BUS_NO_RESULT, method_set_policy,
 				SD_BUS_VTABLE_UNPRIVILEGED),
@@ -393,6 +438,8 @@ static const sd_bus_vtable manager_vtable[] = {
 	SD_BUS_METHOD("Reload", NULL, NULL, method_reload, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_METHOD_WITH_ARGS("Describe", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json),
 				method_describe, SD_BUS_VTABLE_UNPRIVILEGED),
+	SD_BUS_METHOD_WITH_ARGS("GetProfile", SD_BUS_NO_ARGS, SD_BUS_RESULT("s", json),
+				method_get_profile, SD_BUS_VTABLE_UNPRIVILEGED),
 	SD_BUS_SIGNAL_WITH_ARGS("VMCreated", SD_BUS_ARGS("u", vm_id, "u", pid), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("VMDestroyed", SD_BUS_ARGS("u", vm_id, "u", pid), 0),
 	SD_BUS_SIGNAL_WITH_ARGS("VMRenamed", SD_BUS_ARGS("u", vm_id, "s", name), 0),
@@ -501,6 +548,7 @@ void tvd_bus_sync(struct thinvmd *d)
 		CHANGED(was->values.hotplug_mode != now.values.hotplug_mode, "HotplugMode");
 		CHANGED(was->values.hidden_features != now.values.hidden_features, "HiddenFeatures");
 		CHANGED(was->values.hyperv_vcpu_limit != now.values.hyperv_vcpu_limit, "HyperVVCPULimit");
+		CHANGED(was->values.vm_max_vcpus != now.values.vm_max_vcpus, "VMMaxVCPUs");
 		CHANGED(was->overridden != now.overridden, "OverriddenFields");
 		CHANGED(strcmp(was->state, now.state), "ModuleState");
 		CHANGED(strcmp(was->vendor, now.vendor), "Vendor");

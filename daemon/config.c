@@ -31,6 +31,10 @@ const char *tvd_error_text(const struct tvd_error *e, char *buf, size_t size)
  */
 #define LINE_MAX_LEN 2048
 
+/* How many [policy] keys: one per enum tvd_field bit. */
+#define KEYS __builtin_popcount(TVD_FIELDS_ALL)
+_Static_assert(TVD_FIELDS_ALL == (1u << KEYS) - 1, "tvd_field bits are 0 to KEYS - 1");
+
 struct parse {
 	FILE *f;
 	unsigned int line;		/* of the line inih handles now */
@@ -47,7 +51,7 @@ struct parse {
 	bool long_line;
 	char text[LINE_MAX_LEN + 2];
 	/* Where each key was first given, to refuse it twice. */
-	unsigned int key_line[5];
+	unsigned int key_line[KEYS];
 	unsigned int rule_line[TVD_RULES_MAX];
 };
 
@@ -134,7 +138,7 @@ static const char *long_value(struct parse *ps)
 
 static int key_index(const char *key)
 {
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < KEYS; i++) {
 		if (!strcmp(key, tvd_field_key(1u << i)))
 			return i;
 	}
@@ -195,8 +199,7 @@ static int policy_key(struct parse *ps, const char *key, const char *value)
 	const char *bad;
 
 	if (i < 0)
-		return error_at(ps, "unknown key '%s' in [policy] (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
-				key);
+		return error_at(ps, "unknown key '%s' in [policy] (" TVD_FIELD_KEYS ")", key);
 	if (ps->key_line[i])
 		return error_at(ps, "%s given twice (first on line %u)", key, ps->key_line[i]);
 	ps->key_line[i] = ps->line;
@@ -224,6 +227,12 @@ static int policy_key(struct parse *ps, const char *key, const char *value)
 		    p->hyperv_vcpu_limit > TVD_HYPERV_VCPU_LIMIT_MAX)
 			return error_at(ps, "hyperv-vcpu-limit: '%s' is not a number from 1 to %u",
 					value, TVD_HYPERV_VCPU_LIMIT_MAX);
+		break;
+	case TVD_VM_MAX_VCPUS:
+		/* The most is the module's (its MAX_VCPUS): checked when pushed. */
+		if (parse_u32(value, &p->vm_max_vcpus) || !p->vm_max_vcpus)
+			return error_at(ps, "vm-max-vcpus: '%s' is not a number from 1 to %u",
+					value, UINT32_MAX);
 		break;
 	}
 	p->set |= 1u << i;
@@ -380,6 +389,8 @@ int tvd_config_write(FILE *f, const struct tvd_policy *p, const char *comment)
 	}
 	if (p->set & TVD_HYPERV_VCPU_LIMIT)
 		fprintf(f, "hyperv-vcpu-limit = %u\n", p->hyperv_vcpu_limit);
+	if (p->set & TVD_VM_MAX_VCPUS)
+		fprintf(f, "vm-max-vcpus = %u\n", p->vm_max_vcpus);
 	for (size_t i = 0; i < p->n_rules && !r; i++) {
 		fprintf(f, "\n[vm %s]\n", p->rules[i].name);
 		r = write_mask(f, "hypercall-exit", p->rules[i].hc_exit);

@@ -31,6 +31,18 @@ static json_object *hc_mask(uint64_t mask)
 	return o;
 }
 
+/* A set of named features (thinvm_features.h) as their names. */
+static json_object *feature_list(uint64_t set)
+{
+	json_object *a = json_object_new_array();
+
+	for (unsigned int i = 0; i < tnl_feature_count(); i++) {
+		if (set & (1ULL << i))
+			json_object_array_add(a, json_object_new_string(tnl_feature_name(i)));
+	}
+	return a;
+}
+
 static json_object *field_list(unsigned int fields)
 {
 	json_object *a = json_object_new_array();
@@ -45,11 +57,12 @@ static json_object *field_list(unsigned int fields)
 static json_object *policy(const struct thinvmd *d)
 {
 	const struct tvd_policy *p = &d->effective;
-	json_object *o = json_object_new_object(), *a, *rules;
+	json_object *o = json_object_new_object(), *rules;
 	bool loaded = d->module.loaded;
+	bool enforced = loaded && tvd_feature_policy(&d->module.caps);
 	struct tvd_values v;
 
-	tvd_policy_values(p, d->module.caps.hc_supported, &v);
+	tvd_policy_values(p, loaded ? &d->module.caps : NULL, &v);
 	/* Unset masks are "all the module supports": null without a module. */
 	json_object_object_add(o, "hypercall-ceiling", loaded || (p->set & TVD_HC_CEILING) ?
 			       hc_mask(v.hc_ceiling) : NULL);
@@ -58,17 +71,18 @@ static json_object *policy(const struct thinvmd *d)
 			       hc_mask(v.hc_default) : NULL);
 	json_object_object_add(o, "hotplug-mode",
 			       json_object_new_string(tnl_hotplug_mode_name(v.hotplug_mode)));
-	a = json_object_new_array();
-	for (unsigned int i = 0; i < tnl_feature_count(); i++) {
-		if (v.hidden_features & (1ULL << i))
-			json_object_array_add(a, json_object_new_string(tnl_feature_name(i)));
-	}
-	json_object_object_add(o, "hidden-features", a);
+	json_object_object_add(o, "hidden-features", feature_list(v.hidden_features));
+	/* 0: the module's own default, unknown without a module that has one. */
 	json_object_object_add(o, "hyperv-vcpu-limit", v.hyperv_vcpu_limit ?
 			       json_object_new_uint64(v.hyperv_vcpu_limit) : NULL);
-	/* The module enforces the masks and the mode; the rest waits for it. */
-	json_object_object_add(o, "not-enforced", field_list(p->set &
-			       (TVD_HIDDEN_FEATURES | TVD_HYPERV_VCPU_LIMIT)));
+	json_object_object_add(o, "vm-max-vcpus", v.vm_max_vcpus ?
+			       json_object_new_uint64(v.vm_max_vcpus) : NULL);
+	/*
+	 * Every module enforces the masks and the mode; the feature fields
+	 * only one with feature policy, and none while none is loaded.
+	 */
+	json_object_object_add(o, "not-enforced", field_list(enforced ? 0 :
+			       p->set & TVD_FIELDS_FEATURE));
 	json_object_object_add(o, "set-in-file", field_list(d->config.set));
 	json_object_object_add(o, "set-over-dbus", field_list(d->overrides.set));
 	rules = json_object_new_array();
@@ -100,6 +114,10 @@ static json_object *module(const struct thinvmd *d)
 	}
 	json_object_object_add(o, "hotplug-modes", modes);
 	json_object_object_add(o, "max-vcpus", json_object_new_uint64(m->caps.max_vcpus));
+	json_object_object_add(o, "feature-policy",
+			       json_object_new_boolean(tvd_feature_policy(&m->caps)));
+	json_object_object_add(o, "features", tvd_feature_policy(&m->caps) ?
+			       feature_list(m->caps.features) : NULL);
 	json_object_object_add(o, "possible-cpus", json_object_new_uint64(m->caps.possible_cpus));
 	json_object_object_add(o, "policy-generation", json_object_new_uint64(m->generation));
 	return o;
@@ -142,6 +160,13 @@ static json_object *vms(const struct thinvmd *d)
 		json_object_object_add(o, "hypercall-requested", hc_mask(v->hc_requested));
 		json_object_object_add(o, "policy-generation",
 				       json_object_new_uint64(v->policy_generation));
+		/* A module without feature policy does not say: null. */
+		json_object_object_add(o, "hidden-features", v->fields & TNL_VM_HIDDEN_FEATURES ?
+				       feature_list(v->hidden_features) : NULL);
+		json_object_object_add(o, "max-vcpus", v->fields & TNL_VM_MAX_VCPUS ?
+				       json_object_new_uint64(v->max_vcpus) : NULL);
+		json_object_object_add(o, "has-run", v->fields & TNL_VM_HAS_RUN ?
+				       json_object_new_boolean(v->has_run) : NULL);
 		json_object_array_add(a, o);
 	}
 	return a;

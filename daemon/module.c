@@ -19,6 +19,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "thinvm_features.h"
 #include "thinvm_names.h"
 #include "thinvmd.h"
 
@@ -333,11 +334,50 @@ static int on_events(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
-static const char *hidden_note(const struct tvd_policy *p)
+/* Only a module older than feature policy leaves fields unenforced. */
+static const char *hidden_note(const struct tvd_module *m, const struct tvd_policy *p)
 {
-	if (p->set & (TVD_HIDDEN_FEATURES | TVD_HYPERV_VCPU_LIMIT))
-		return "hidden-features and hyperv-vcpu-limit are kept but not enforced: this module has no feature policy";
+	if ((p->set & TVD_FIELDS_FEATURE) && !tvd_feature_policy(&m->caps))
+		return "hidden-features, hyperv-vcpu-limit and vm-max-vcpus are kept but not enforced: this module has no feature policy";
 	return NULL;
+}
+
+/* Did the module answer with what was pushed? */
+static bool reply_matches(const struct tnl_policy *want, const struct tnl_policy *reply)
+{
+	if (reply->generation != want->generation || reply->hc_ceiling != want->hc_ceiling ||
+	    reply->hc_default != want->hc_default || reply->hotplug_mode != want->hotplug_mode)
+		return false;
+	if ((reply->fields & want->fields) != want->fields)
+		return false;
+	return (!(want->fields & TNL_POLICY_HIDDEN_FEATURES) ||
+		reply->hidden_features == want->hidden_features) &&
+	       (!(want->fields & TNL_POLICY_VM_MAX_VCPUS) ||
+		reply->vm_max_vcpus == want->vm_max_vcpus) &&
+	       (!(want->fields & TNL_POLICY_HV_VCPU_LIMIT) ||
+		reply->hv_vcpu_limit == want->hv_vcpu_limit);
+}
+
+/*
+ * The module's refusal, in its words; for hidden features this host lacks
+ * (its EINVAL), their names after them, which its sentence may not give.
+ */
+static void refused(const struct tvd_module *m, const struct tnl_policy *want, int r,
+		    char *why, size_t size)
+{
+	uint64_t lacking = want->hidden_features & ~m->caps.features;
+	char names[512];
+	int n;
+
+	n = snprintf(why, size, "the module refused the policy: %s%s%s", strerror(-r),
+		     *tnl_last_error(m->nl) ? ": " : "", tnl_last_error(m->nl));
+	if (r != -EINVAL || !(want->fields & TNL_POLICY_HIDDEN_FEATURES) || !lacking ||
+	    n < 0 || (size_t)n >= size)
+		return;
+	if (tnl_feature_set_format(lacking, names, sizeof(names)))
+		snprintf(names, sizeof(names), "%#llx", (unsigned long long)lacking);
+	snprintf(why + n, size - n, " (hidden-features names what this host does not have: %s)",
+		 names);
 }
 
 int tvd_module_push(struct thinvmd *d, const struct tvd_policy *p,
@@ -351,7 +391,7 @@ int tvd_module_push(struct thinvmd *d, const struct tvd_policy *p,
 		snprintf(why, size, "the thinvm module is not loaded");
 		return -ENODEV;
 	}
-	r = tvd_policy_resolve(p, m->caps.hc_supported, &want, why, size);
+	r = tvd_policy_resolve(p, &m->caps, &want, why, size);
 	if (r)
 		return r;
 	/*
@@ -375,12 +415,10 @@ int tvd_module_push(struct thinvmd *d, const struct tvd_policy *p,
 		return -ENODEV;
 	}
 	if (r) {
-		snprintf(why, size, "the module refused the policy: %s%s%s", strerror(-r),
-			 *tnl_last_error(m->nl) ? ": " : "", tnl_last_error(m->nl));
+		refused(m, &want, r, why, size);
 		return r;
 	}
-	if (reply.generation != want.generation || reply.hc_ceiling != want.hc_ceiling ||
-	    reply.hc_default != want.hc_default || reply.hotplug_mode != want.hotplug_mode) {
+	if (!reply_matches(&want, &reply)) {
 		snprintf(why, size, "the module answered generation %llu, not %llu, or other values than pushed",
 			 (unsigned long long)reply.generation, (unsigned long long)want.generation);
 		return -EPROTO;
@@ -391,8 +429,13 @@ int tvd_module_push(struct thinvmd *d, const struct tvd_policy *p,
 	log_at(LOG_INFO, "policy pushed, generation %llu: hypercall ceiling %#llx, default %#llx, hotplug %s",
 	       (unsigned long long)reply.generation, (unsigned long long)reply.hc_ceiling,
 	       (unsigned long long)reply.hc_default, tnl_hotplug_mode_name(reply.hotplug_mode));
-	if (hidden_note(p) && !d->warned_unenforced) {
-		log_at(LOG_WARNING, "%s", hidden_note(p));
+	if (want.fields & TNL_POLICY_FEATURE_FIELDS)
+		log_at(LOG_INFO, "policy generation %llu: hidden features %#llx, VM max vCPUs %u, Hyper-V vCPU limit %u",
+		       (unsigned long long)reply.generation,
+		       (unsigned long long)reply.hidden_features, reply.vm_max_vcpus,
+		       reply.hv_vcpu_limit);
+	if (hidden_note(m, p) && !d->warned_unenforced) {
+		log_at(LOG_WARNING, "%s", hidden_note(m, p));
 		d->warned_unenforced = true;
 	}
 	return 0;

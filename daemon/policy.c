@@ -22,6 +22,8 @@ const char *tvd_field_key(enum tvd_field f)
 		return "hidden-features";
 	case TVD_HYPERV_VCPU_LIMIT:
 		return "hyperv-vcpu-limit";
+	case TVD_VM_MAX_VCPUS:
+		return "vm-max-vcpus";
 	}
 	return "?";
 }
@@ -99,6 +101,8 @@ int tvd_policy_check(const struct tvd_policy *p, char *why, size_t size)
 	    (p->hyperv_vcpu_limit < 1 || p->hyperv_vcpu_limit > TVD_HYPERV_VCPU_LIMIT_MAX))
 		return fail(why, size, "hyperv-vcpu-limit %u is not between 1 and %u",
 			    p->hyperv_vcpu_limit, TVD_HYPERV_VCPU_LIMIT_MAX);
+	if ((p->set & TVD_VM_MAX_VCPUS) && !p->vm_max_vcpus)
+		return fail(why, size, "vm-max-vcpus 0 is not 1 or more");
 	return check_rules(p, why, size);
 }
 
@@ -117,6 +121,8 @@ void tvd_policy_overlay(const struct tvd_policy *base,
 		out->hidden_features = over->hidden_features;
 	if (over->set & TVD_HYPERV_VCPU_LIMIT)
 		out->hyperv_vcpu_limit = over->hyperv_vcpu_limit;
+	if (over->set & TVD_VM_MAX_VCPUS)
+		out->vm_max_vcpus = over->vm_max_vcpus;
 	out->set |= over->set & TVD_FIELDS_ALL;
 }
 
@@ -136,6 +142,8 @@ unsigned int tvd_policy_diff(const struct tvd_policy *a,
 		d |= TVD_HIDDEN_FEATURES;
 	if ((both & TVD_HYPERV_VCPU_LIMIT) && a->hyperv_vcpu_limit != b->hyperv_vcpu_limit)
 		d |= TVD_HYPERV_VCPU_LIMIT;
+	if ((both & TVD_VM_MAX_VCPUS) && a->vm_max_vcpus != b->vm_max_vcpus)
+		d |= TVD_VM_MAX_VCPUS;
 	return d;
 }
 
@@ -149,24 +157,31 @@ const struct tvd_vm_rule *tvd_policy_rule(const struct tvd_policy *p,
 	return NULL;
 }
 
-void tvd_policy_values(const struct tvd_policy *p, uint64_t hc_supported,
+void tvd_policy_values(const struct tvd_policy *p, const struct tnl_caps *caps,
 		       struct tvd_values *out)
 {
+	uint64_t hc_supported = caps ? caps->hc_supported : UINT64_MAX;
+	bool features = tvd_feature_policy(caps);
+
 	out->hc_ceiling = p->set & TVD_HC_CEILING ? p->hc_ceiling : hc_supported;
 	out->hc_default = p->set & TVD_HC_DEFAULT ? p->hc_default : out->hc_ceiling;
 	out->hotplug_mode = p->set & TVD_HOTPLUG_MODE ? p->hotplug_mode : THINVM_HOTPLUG_REJECT;
 	out->hidden_features = p->set & TVD_HIDDEN_FEATURES ? p->hidden_features : 0;
-	out->hyperv_vcpu_limit = p->set & TVD_HYPERV_VCPU_LIMIT ? p->hyperv_vcpu_limit : 0;
+	out->hyperv_vcpu_limit = p->set & TVD_HYPERV_VCPU_LIMIT ? p->hyperv_vcpu_limit :
+				 features ? THINVM_HV_VCPU_LIMIT_MAX : 0;
+	out->vm_max_vcpus = p->set & TVD_VM_MAX_VCPUS ? p->vm_max_vcpus :
+			    features ? caps->max_vcpus : 0;
 }
 
-int tvd_policy_resolve(const struct tvd_policy *p, uint64_t hc_supported,
+int tvd_policy_resolve(const struct tvd_policy *p, const struct tnl_caps *caps,
 		       struct tnl_policy *out, char *why, size_t size)
 {
+	uint64_t hc_supported = caps->hc_supported;
 	struct tvd_policy full = *p;
 	struct tvd_values v;
 	int e;
 
-	tvd_policy_values(p, hc_supported, &v);
+	tvd_policy_values(p, caps, &v);
 	full.hc_ceiling = v.hc_ceiling;
 	full.hc_default = v.hc_default;
 	full.hotplug_mode = v.hotplug_mode;
@@ -182,5 +197,22 @@ int tvd_policy_resolve(const struct tvd_policy *p, uint64_t hc_supported,
 	out->hc_ceiling = full.hc_ceiling;
 	out->hc_default = full.hc_default;
 	out->hotplug_mode = full.hotplug_mode;
+	/* An older module refuses attributes it does not know: none sent. */
+	if (!tvd_feature_policy(caps))
+		return 0;
+	/*
+	 * A backend that cannot run vCPUs says MAX_VCPUS 0, which no policy
+	 * may name: then an unset vm-max-vcpus is not sent, a set one is the
+	 * module's to judge.
+	 */
+	if (caps->max_vcpus && v.vm_max_vcpus > caps->max_vcpus)
+		return fail(why, size, "vm-max-vcpus %u is above the module's most, %u",
+			    v.vm_max_vcpus, caps->max_vcpus);
+	out->fields |= TNL_POLICY_HIDDEN_FEATURES | TNL_POLICY_HV_VCPU_LIMIT;
+	if (v.vm_max_vcpus)
+		out->fields |= TNL_POLICY_VM_MAX_VCPUS;
+	out->hidden_features = v.hidden_features;
+	out->vm_max_vcpus = v.vm_max_vcpus;
+	out->hv_vcpu_limit = v.hyperv_vcpu_limit;
 	return 0;
 }

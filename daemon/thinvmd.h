@@ -164,6 +164,8 @@ int tvd_drop_privileges(const char *user, const char *state_dir);
 #define TVD_ERROR_PERSIST_FAILED "org.thinvm.Error.PersistFailed"
 #define TVD_ERROR_INVALID_CONFIG "org.thinvm.Error.InvalidConfig"
 #define TVD_ERROR_MODULE_FAILED "org.thinvm.Error.ModuleFailed"
+/* The module lacks what was asked (GetProfile() of a module without it). */
+#define TVD_ERROR_MODULE_TOO_OLD "org.thinvm.Error.ModuleTooOld"
 
 #define TVD_BUS_NAME "org.thinvm.Manager1"
 #define TVD_BUS_PATH "/org/thinvm/Manager1"

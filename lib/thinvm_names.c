@@ -27,6 +27,7 @@ static const char *const cmd_names[] = {
 	[THINVM_CMD_POLICY_APPLIED] = "policy-applied",
 	[THINVM_CMD_HYPERCALL_REFUSED] = "hypercall-refused",
 	[THINVM_CMD_VM_RENAMED] = "vm-renamed",
+	[THINVM_CMD_GET_PROFILE] = "get-profile",
 };
 
 static const char *const cpu_state_names[] = {

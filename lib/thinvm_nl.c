@@ -21,6 +21,7 @@
 #include <netlink/socket.h>
 
 #include "thinvm_nl.h"
+#include "thinvm_profile.h"
 
 /* Kernel messages are a few hundred bytes; extended acks shorter still. */
 #define ERRMSG_MAX 256
@@ -471,6 +472,7 @@ static const struct nla_policy top_policy[THINVM_A_MAX + 1] = {
 	[THINVM_A_CPU] = POL_NEST,
 	[THINVM_A_HYPERCALL] = POL_NEST,
 	[THINVM_A_FLAGS] = POL_U32,
+	[THINVM_A_PROFILE] = POL_NEST,
 };
 
 static const struct nla_policy caps_policy[THINVM_A_CAPS_MAX + 1] = {
@@ -480,6 +482,7 @@ static const struct nla_policy caps_policy[THINVM_A_CAPS_MAX + 1] = {
 	[THINVM_A_CAPS_HOTPLUG_MODES] = POL_U32,
 	[THINVM_A_CAPS_MAX_VCPUS] = POL_U32,
 	[THINVM_A_CAPS_POSSIBLE_CPUS] = POL_U32,
+	[THINVM_A_CAPS_FEATURES] = POL_U64,
 };
 
 static const struct nla_policy policy_policy[THINVM_A_POLICY_MAX + 1] = {
@@ -487,6 +490,9 @@ static const struct nla_policy policy_policy[THINVM_A_POLICY_MAX + 1] = {
 	[THINVM_A_POLICY_HC_CEILING] = POL_U64,
 	[THINVM_A_POLICY_HC_DEFAULT] = POL_U64,
 	[THINVM_A_POLICY_HOTPLUG_MODE] = POL_U32,
+	[THINVM_A_POLICY_HIDDEN_FEATURES] = POL_U64,
+	[THINVM_A_POLICY_VM_MAX_VCPUS] = POL_U32,
+	[THINVM_A_POLICY_HV_VCPU_LIMIT] = POL_U32,
 };
 
 static const struct nla_policy vm_policy[THINVM_A_VM_MAX + 1] = {
@@ -497,6 +503,9 @@ static const struct nla_policy vm_policy[THINVM_A_VM_MAX + 1] = {
 	[THINVM_A_VM_POLICY_GENERATION] = POL_U64,
 	[THINVM_A_VM_HC_EXIT_MASK] = POL_U64,
 	[THINVM_A_VM_HC_REQUESTED] = POL_U64,
+	[THINVM_A_VM_HIDDEN_FEATURES] = POL_U64,
+	[THINVM_A_VM_MAX_VCPUS] = POL_U32,
+	[THINVM_A_VM_HAS_RUN] = POL_U8,
 };
 
 /* No length limit on the reason: a long one is cut to TNL_REASON_MAX. */
@@ -511,6 +520,20 @@ static const struct nla_policy cpu_policy[THINVM_A_CPU_MAX + 1] = {
 static const struct nla_policy hc_policy[THINVM_A_HYPERCALL_MAX + 1] = {
 	[THINVM_A_HYPERCALL_NR] = POL_U64,
 	[THINVM_A_HYPERCALL_SUPPRESSED] = POL_U32,
+};
+
+/* The arrays' lengths are checked by hand: whole entries, not too many. */
+static const struct nla_policy profile_policy[THINVM_A_PROFILE_MAX + 1] = {
+	[THINVM_A_PROFILE_VERSION] = POL_U32,
+	[THINVM_A_PROFILE_VENDOR] = { .type = NLA_STRING, .maxlen = TNL_VENDOR_MAX },
+	[THINVM_A_PROFILE_POLICY_GENERATION] = POL_U64,
+	[THINVM_A_PROFILE_FEATURES] = POL_U64,
+	[THINVM_A_PROFILE_HIDDEN_FEATURES] = POL_U64,
+	[THINVM_A_PROFILE_CPUID] = { .type = NLA_UNSPEC },
+	[THINVM_A_PROFILE_VMX_MSRS] = { .type = NLA_UNSPEC },
+	[THINVM_A_PROFILE_MAX_VCPUS] = POL_U32,
+	[THINVM_A_PROFILE_HV_VCPU_LIMIT] = POL_U32,
+	[THINVM_A_PROFILE_HC_SUPPORTED] = POL_U64,
 };
 
 /* nla_parse(), and bytes left over that make no attribute are malformed too. */
@@ -580,6 +603,12 @@ static int parse_policy_nest(struct nlattr *nest, struct tnl_policy *p)
 		p->hc_default = nla_get_u64(tb[THINVM_A_POLICY_HC_DEFAULT]);
 	if (tb[THINVM_A_POLICY_HOTPLUG_MODE])
 		p->hotplug_mode = nla_get_u32(tb[THINVM_A_POLICY_HOTPLUG_MODE]);
+	if (tb[THINVM_A_POLICY_HIDDEN_FEATURES])
+		p->hidden_features = nla_get_u64(tb[THINVM_A_POLICY_HIDDEN_FEATURES]);
+	if (tb[THINVM_A_POLICY_VM_MAX_VCPUS])
+		p->vm_max_vcpus = nla_get_u32(tb[THINVM_A_POLICY_VM_MAX_VCPUS]);
+	if (tb[THINVM_A_POLICY_HV_VCPU_LIMIT])
+		p->hv_vcpu_limit = nla_get_u32(tb[THINVM_A_POLICY_HV_VCPU_LIMIT]);
 	return 0;
 }
 
@@ -606,6 +635,12 @@ static int parse_vm_nest(struct nlattr *nest, struct tnl_vm *vm)
 		vm->hc_exit_mask = nla_get_u64(tb[THINVM_A_VM_HC_EXIT_MASK]);
 	if (tb[THINVM_A_VM_HC_REQUESTED])
 		vm->hc_requested = nla_get_u64(tb[THINVM_A_VM_HC_REQUESTED]);
+	if (tb[THINVM_A_VM_HIDDEN_FEATURES])
+		vm->hidden_features = nla_get_u64(tb[THINVM_A_VM_HIDDEN_FEATURES]);
+	if (tb[THINVM_A_VM_MAX_VCPUS])
+		vm->max_vcpus = nla_get_u32(tb[THINVM_A_VM_MAX_VCPUS]);
+	if (tb[THINVM_A_VM_HAS_RUN])
+		vm->has_run = nla_get_u8(tb[THINVM_A_VM_HAS_RUN]) != 0;
 	return 0;
 }
 
@@ -659,11 +694,17 @@ int tnl_parse_caps(const struct nlmsghdr *nlh, struct tnl_caps *caps)
 	r = parse_nest(tb, THINVM_A_CAPS_MAX, top[THINVM_A_CAPS], caps_policy);
 	if (r)
 		return r;
-	/* Every capability is always sent: a missing one is no "zero". */
-	for (int i = THINVM_A_CAPS_VENDOR; i <= THINVM_A_CAPS_MAX; i++)
+	/*
+	 * Every capability an old module has is always sent: a missing one is
+	 * no "zero". FEATURES is newer: its absence means no feature policy.
+	 */
+	for (int i = THINVM_A_CAPS_VENDOR; i <= THINVM_A_CAPS_POSSIBLE_CPUS; i++)
 		if (!tb[i])
 			return -EPROTO;
 	memset(caps, 0, sizeof(*caps));
+	caps->fields = fields_of(tb, THINVM_A_CAPS_MAX, caps_policy);
+	if (tb[THINVM_A_CAPS_FEATURES])
+		caps->features = nla_get_u64(tb[THINVM_A_CAPS_FEATURES]);
 	nla_strlcpy(caps->vendor, tb[THINVM_A_CAPS_VENDOR], sizeof(caps->vendor));
 	caps->hc_supported = nla_get_u64(tb[THINVM_A_CAPS_HC_SUPPORTED]);
 	caps->hotplug_modes = nla_get_u32(tb[THINVM_A_CAPS_HOTPLUG_MODES]);
@@ -682,7 +723,7 @@ int tnl_parse_policy(const struct nlmsghdr *nlh, struct tnl_policy *policy)
 	if (!top[THINVM_A_POLICY])
 		return -EPROTO;
 	r = parse_policy_nest(top[THINVM_A_POLICY], policy);
-	return r ? r : require(policy->fields, TNL_POLICY_ALL);
+	return r ? r : require(policy->fields, TNL_POLICY_BASE);
 }
 
 #define VM_REPLY_FIELDS (TNL_VM_ID | TNL_VM_PID | TNL_VM_VCPUS | \
@@ -716,6 +757,64 @@ int tnl_parse_cpu(const struct nlmsghdr *nlh, struct tnl_cpu *cpu)
 		return -EPROTO;
 	r = parse_cpu_nest(top[THINVM_A_CPU], cpu);
 	return r ? r : require(cpu->fields, CPU_REPLY_FIELDS);
+}
+
+/*
+ * A binary attribute holding whole @size-byte entries, at most @max of
+ * them, copied into @out: the count, or -EPROTO.
+ */
+static int get_array(const struct nlattr *a, size_t size, unsigned int max, void *out)
+{
+	size_t len = (size_t)nla_len(a);
+
+	if (len % size || len / size > max)
+		return -EPROTO;
+	memcpy(out, nla_data(a), len);
+	return (int)(len / size);
+}
+
+int tnl_parse_profile(const struct nlmsghdr *nlh, struct tnl_profile *p)
+{
+	struct nlattr *top[THINVM_A_MAX + 1], *tb[THINVM_A_PROFILE_MAX + 1];
+	int r = parse_top(nlh, top), n;
+
+	if (r)
+		return r;
+	if (!top[THINVM_A_PROFILE])
+		return -EPROTO;
+	r = parse_nest(tb, THINVM_A_PROFILE_MAX, top[THINVM_A_PROFILE], profile_policy);
+	if (r)
+		return r;
+	for (int i = THINVM_A_PROFILE_VERSION; i <= THINVM_A_PROFILE_MAX; i++)
+		if (!tb[i] && i != THINVM_A_PROFILE_VMX_MSRS)
+			return -EPROTO;
+	/* Another version means other meanings: read as this one, it would lie. */
+	if (nla_get_u32(tb[THINVM_A_PROFILE_VERSION]) != THINVM_PROFILE_VERSION)
+		return -EPROTO;
+	memset(p, 0, sizeof(*p));
+	p->version = THINVM_PROFILE_VERSION;
+	nla_strlcpy(p->vendor, tb[THINVM_A_PROFILE_VENDOR], sizeof(p->vendor));
+	p->policy_generation = nla_get_u64(tb[THINVM_A_PROFILE_POLICY_GENERATION]);
+	p->features = nla_get_u64(tb[THINVM_A_PROFILE_FEATURES]);
+	p->hidden_features = nla_get_u64(tb[THINVM_A_PROFILE_HIDDEN_FEATURES]);
+	p->max_vcpus = nla_get_u32(tb[THINVM_A_PROFILE_MAX_VCPUS]);
+	p->hv_vcpu_limit = nla_get_u32(tb[THINVM_A_PROFILE_HV_VCPU_LIMIT]);
+	p->hc_supported = nla_get_u64(tb[THINVM_A_PROFILE_HC_SUPPORTED]);
+	n = get_array(tb[THINVM_A_PROFILE_CPUID], sizeof(p->cpuid[0]),
+		      TNL_PROFILE_CPUID_MAX, p->cpuid);
+	if (n < 0)
+		return n;
+	p->n_cpuid = (unsigned int)n;
+	/* The module leaves an empty array out: none on SVM. */
+	if (tb[THINVM_A_PROFILE_VMX_MSRS]) {
+		n = get_array(tb[THINVM_A_PROFILE_VMX_MSRS], sizeof(p->vmx_msrs[0]),
+			      TNL_PROFILE_VMX_MSRS_MAX, p->vmx_msrs);
+		/* VMX capability MSRs on another vendor would mean nothing. */
+		if (n < 0 || (n > 0 && strcmp(p->vendor, "vmx")))
+			return -EPROTO;
+		p->n_vmx_msrs = (unsigned int)n;
+	}
+	return 0;
 }
 
 /* What says which VM or CPU an event is about (<linux/thinvm.h>, "Events"). */
@@ -803,6 +902,11 @@ static int cpu_reply(const struct nlmsghdr *nlh, void *arg)
 	return tnl_parse_cpu(nlh, arg);
 }
 
+static int profile_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	return tnl_parse_profile(nlh, arg);
+}
+
 /* A nest holding one id, as GET_VM and GET_CPU take. */
 static int put_id(struct nl_msg *msg, int nest_type, int id_type, uint32_t id)
 {
@@ -826,6 +930,11 @@ static int put_u64_if(struct nl_msg *msg, bool put, int type, uint64_t v)
 	return put && nla_put_u64(msg, type, v) < 0 ? -EMSGSIZE : 0;
 }
 
+static int put_u32_if(struct nl_msg *msg, bool put, int type, uint32_t v)
+{
+	return put && nla_put_u32(msg, type, v) < 0 ? -EMSGSIZE : 0;
+}
+
 static int put_policy(struct nl_msg *msg, const struct tnl_policy *p,
 		      unsigned int fields)
 {
@@ -837,10 +946,15 @@ static int put_policy(struct nl_msg *msg, const struct tnl_policy *p,
 	    put_u64_if(msg, fields & TNL_POLICY_HC_CEILING,
 		       THINVM_A_POLICY_HC_CEILING, p->hc_ceiling) ||
 	    put_u64_if(msg, fields & TNL_POLICY_HC_DEFAULT,
-		       THINVM_A_POLICY_HC_DEFAULT, p->hc_default))
-		return -EMSGSIZE;
-	if ((fields & TNL_POLICY_HOTPLUG_MODE) &&
-	    nla_put_u32(msg, THINVM_A_POLICY_HOTPLUG_MODE, p->hotplug_mode) < 0)
+		       THINVM_A_POLICY_HC_DEFAULT, p->hc_default) ||
+	    put_u32_if(msg, fields & TNL_POLICY_HOTPLUG_MODE,
+		       THINVM_A_POLICY_HOTPLUG_MODE, p->hotplug_mode) ||
+	    put_u64_if(msg, fields & TNL_POLICY_HIDDEN_FEATURES,
+		       THINVM_A_POLICY_HIDDEN_FEATURES, p->hidden_features) ||
+	    put_u32_if(msg, fields & TNL_POLICY_VM_MAX_VCPUS,
+		       THINVM_A_POLICY_VM_MAX_VCPUS, p->vm_max_vcpus) ||
+	    put_u32_if(msg, fields & TNL_POLICY_HV_VCPU_LIMIT,
+		       THINVM_A_POLICY_HV_VCPU_LIMIT, p->hv_vcpu_limit))
 		return -EMSGSIZE;
 	/* An empty nest is still sent: the kernel decides what it means. */
 	return nla_nest_end_keep_empty(msg, nest) < 0 ? -EMSGSIZE : 0;
@@ -854,6 +968,10 @@ static int put_vm_policy(struct nl_msg *msg, const struct tnl_vm *vm,
 	if (!nest || nla_put_u32(msg, THINVM_A_VM_ID, vm->id) < 0 ||
 	    put_u64_if(msg, fields & TNL_VM_HC_EXIT_MASK,
 		       THINVM_A_VM_HC_EXIT_MASK, vm->hc_exit_mask) ||
+	    put_u64_if(msg, fields & TNL_VM_HIDDEN_FEATURES,
+		       THINVM_A_VM_HIDDEN_FEATURES, vm->hidden_features) ||
+	    put_u32_if(msg, fields & TNL_VM_MAX_VCPUS,
+		       THINVM_A_VM_MAX_VCPUS, vm->max_vcpus) ||
 	    put_u64_if(msg, fields & TNL_VM_POLICY_GENERATION,
 		       THINVM_A_VM_POLICY_GENERATION, vm->policy_generation))
 		return -EMSGSIZE;
@@ -918,7 +1036,8 @@ int tnl_set_vm_policy(struct tnl *h, const struct tnl_vm *want,
 
 	if (!reply)
 		reply = &ignored;
-	if (fields & ~(TNL_VM_ID | TNL_VM_HC_EXIT_MASK | TNL_VM_POLICY_GENERATION))
+	if (fields & ~(TNL_VM_ID | TNL_VM_HC_EXIT_MASK | TNL_VM_HIDDEN_FEATURES |
+		       TNL_VM_MAX_VCPUS | TNL_VM_POLICY_GENERATION))
 		return -EINVAL;
 	msg = new_request(h, THINVM_CMD_SET_VM_POLICY, 0);
 	if (!msg)
@@ -938,6 +1057,20 @@ int tnl_get_cpu(struct tnl *h, uint32_t id, struct tnl_cpu *cpu)
 		return -ENOMEM;
 	r = put_id(msg, THINVM_A_CPU, THINVM_A_CPU_ID, id);
 	return r ? r : do_request(h, msg, cpu_reply, cpu);
+}
+
+int tnl_get_profile(struct tnl *h, struct tnl_profile *out)
+{
+	_cleanup_msg_ struct nl_msg *msg = new_request(h, THINVM_CMD_GET_PROFILE, 0);
+	int r;
+
+	if (!msg)
+		return -ENOMEM;
+	r = do_request(h, msg, profile_reply, out);
+	/* Generic netlink's answer to a command the family does not have. */
+	if (r == -EOPNOTSUPP && !h->errmsg[0])
+		set_error(h, "the thinvm module has no host profile (GET_PROFILE): it is older than this program");
+	return r;
 }
 
 struct vm_dump {

@@ -58,20 +58,38 @@ int tnl_last_error_offset(const struct tnl *h);
 
 #define TNL_VENDOR_MAX 16
 
+#define TNL_CAPS_VENDOR		TNL_FIELD(THINVM_A_CAPS_VENDOR)
+#define TNL_CAPS_HC_SUPPORTED	TNL_FIELD(THINVM_A_CAPS_HC_SUPPORTED)
+#define TNL_CAPS_HOTPLUG_MODES	TNL_FIELD(THINVM_A_CAPS_HOTPLUG_MODES)
+#define TNL_CAPS_MAX_VCPUS	TNL_FIELD(THINVM_A_CAPS_MAX_VCPUS)
+#define TNL_CAPS_POSSIBLE_CPUS	TNL_FIELD(THINVM_A_CAPS_POSSIBLE_CPUS)
+/* Only from a module with feature policy: its absence says "none". */
+#define TNL_CAPS_FEATURES	TNL_FIELD(THINVM_A_CAPS_FEATURES)
+
 struct tnl_caps {
+	unsigned int fields;		/* TNL_CAPS_* */
 	char vendor[TNL_VENDOR_MAX];	/* "svm" or "vmx" */
 	uint64_t hc_supported;
 	uint32_t hotplug_modes;		/* bit N for enum thinvm_hotplug_mode N */
 	uint32_t max_vcpus;
 	uint32_t possible_cpus;
+	uint64_t features;		/* enum thinvm_feature bits; 0 if not sent */
 };
 
 #define TNL_POLICY_GENERATION	TNL_FIELD(THINVM_A_POLICY_GENERATION)
 #define TNL_POLICY_HC_CEILING	TNL_FIELD(THINVM_A_POLICY_HC_CEILING)
 #define TNL_POLICY_HC_DEFAULT	TNL_FIELD(THINVM_A_POLICY_HC_DEFAULT)
 #define TNL_POLICY_HOTPLUG_MODE	TNL_FIELD(THINVM_A_POLICY_HOTPLUG_MODE)
-#define TNL_POLICY_ALL (TNL_POLICY_GENERATION | TNL_POLICY_HC_CEILING | \
-			TNL_POLICY_HC_DEFAULT | TNL_POLICY_HOTPLUG_MODE)
+#define TNL_POLICY_HIDDEN_FEATURES TNL_FIELD(THINVM_A_POLICY_HIDDEN_FEATURES)
+#define TNL_POLICY_VM_MAX_VCPUS	TNL_FIELD(THINVM_A_POLICY_VM_MAX_VCPUS)
+#define TNL_POLICY_HV_VCPU_LIMIT TNL_FIELD(THINVM_A_POLICY_HV_VCPU_LIMIT)
+/* What a module with feature policy (TNL_CAPS_FEATURES) adds. */
+#define TNL_POLICY_FEATURE_FIELDS (TNL_POLICY_HIDDEN_FEATURES | \
+				   TNL_POLICY_VM_MAX_VCPUS | TNL_POLICY_HV_VCPU_LIMIT)
+/* What every module sends and takes. */
+#define TNL_POLICY_BASE (TNL_POLICY_GENERATION | TNL_POLICY_HC_CEILING | \
+			 TNL_POLICY_HC_DEFAULT | TNL_POLICY_HOTPLUG_MODE)
+#define TNL_POLICY_ALL (TNL_POLICY_BASE | TNL_POLICY_FEATURE_FIELDS)
 
 struct tnl_policy {
 	unsigned int fields;		/* TNL_POLICY_* */
@@ -79,6 +97,9 @@ struct tnl_policy {
 	uint64_t hc_ceiling;
 	uint64_t hc_default;
 	uint32_t hotplug_mode;		/* enum thinvm_hotplug_mode */
+	uint64_t hidden_features;	/* enum thinvm_feature bits */
+	uint32_t vm_max_vcpus;
+	uint32_t hv_vcpu_limit;
 };
 
 #define TNL_VM_ID		TNL_FIELD(THINVM_A_VM_ID)
@@ -88,6 +109,10 @@ struct tnl_policy {
 #define TNL_VM_POLICY_GENERATION TNL_FIELD(THINVM_A_VM_POLICY_GENERATION)
 #define TNL_VM_HC_EXIT_MASK	TNL_FIELD(THINVM_A_VM_HC_EXIT_MASK)
 #define TNL_VM_HC_REQUESTED	TNL_FIELD(THINVM_A_VM_HC_REQUESTED)
+/* These three only from a module with feature policy. */
+#define TNL_VM_HIDDEN_FEATURES	TNL_FIELD(THINVM_A_VM_HIDDEN_FEATURES)
+#define TNL_VM_MAX_VCPUS	TNL_FIELD(THINVM_A_VM_MAX_VCPUS)
+#define TNL_VM_HAS_RUN		TNL_FIELD(THINVM_A_VM_HAS_RUN)
 
 struct tnl_vm {
 	unsigned int fields;		/* TNL_VM_* */
@@ -98,6 +123,9 @@ struct tnl_vm {
 	uint64_t policy_generation;
 	uint64_t hc_exit_mask;
 	uint64_t hc_requested;
+	uint64_t hidden_features;	/* enum thinvm_feature bits */
+	uint32_t max_vcpus;
+	bool has_run;			/* a vCPU of it entered the guest */
 };
 
 #define TNL_CPU_ID		TNL_FIELD(THINVM_A_CPU_ID)
@@ -150,15 +178,18 @@ int tnl_get_policy(struct tnl *h, struct tnl_policy *policy);
  * (unless NULL) is the policy in force after it (or as it would be, for a
  * dry run).
  * want->fields is not looked at. -EINVAL for a @fields bit not in
- * TNL_POLICY_ALL; the rest, an empty @fields too, is the kernel's to judge.
+ * TNL_POLICY_ALL; the rest, an empty @fields too, is the kernel's to judge
+ * (a module without feature policy refuses TNL_POLICY_FEATURE_FIELDS with
+ * EINVAL, as any attribute it does not know).
  */
 int tnl_set_policy(struct tnl *h, const struct tnl_policy *want,
 		   unsigned int fields, uint32_t flags, struct tnl_policy *reply);
 
 int tnl_get_vm(struct tnl *h, uint32_t id, struct tnl_vm *vm);
 /*
- * Set a VM's hypercall exit mask: want->id always, then the @fields of
- * @want among TNL_VM_HC_EXIT_MASK (which the protocol requires) and
+ * Set a VM's policy: want->id always, then the @fields of @want among
+ * TNL_VM_HC_EXIT_MASK, TNL_VM_HIDDEN_FEATURES, TNL_VM_MAX_VCPUS (the
+ * protocol wants one at least, the kernel judges) and
  * TNL_VM_POLICY_GENERATION; -EINVAL for any other bit but TNL_VM_ID.
  * @flags and *@reply as tnl_set_policy().
  */
@@ -166,6 +197,15 @@ int tnl_set_vm_policy(struct tnl *h, const struct tnl_vm *want,
 		      unsigned int fields, uint32_t flags, struct tnl_vm *reply);
 
 int tnl_get_cpu(struct tnl *h, uint32_t id, struct tnl_cpu *cpu);
+
+/*
+ * The host capability profile (thinvm_profile.h), about 12 KiB: callers
+ * may want it static. -EOPNOTSUPP from a module that does not know the
+ * command (generic netlink's answer to an unknown one), with a sentence
+ * saying so in tnl_last_error().
+ */
+struct tnl_profile;
+int tnl_get_profile(struct tnl *h, struct tnl_profile *out);
 
 /*
  * Dumps call @cb once per object, in the kernel's order. A negative return
@@ -218,13 +258,21 @@ int tnl_request_raw(struct tnl *h, uint8_t cmd, uint8_t version,
  * what the functions above use, open for the unit tests and for programs
  * that read the family's messages themselves. Return 0 or -EPROTO.
  * The reply parsers require every attribute the protocol always sends
- * (all but the VM's NAME and the CPU's REASON); tnl_parse_event() requires
- * only the nests and ids that identify what the event is about.
+ * (all but the VM's NAME, the CPU's REASON, and what only a module with
+ * feature policy sends: CAPS.FEATURES, POLICY.HIDDEN_FEATURES,
+ * VM_MAX_VCPUS, HV_VCPU_LIMIT, VM.HIDDEN_FEATURES, MAX_VCPUS, HAS_RUN,
+ * whose presence 'fields' tells); tnl_parse_event() requires only the
+ * nests and ids that identify what the event is about.
+ * tnl_parse_profile() requires every attribute but VMX_MSRS (left out
+ * when empty; on a vendor other than "vmx" it must be), VERSION equal to
+ * THINVM_PROFILE_VERSION, CPUID and VMX_MSRS whole arrays that fit
+ * struct tnl_profile.
  */
 int tnl_parse_caps(const struct nlmsghdr *nlh, struct tnl_caps *caps);
 int tnl_parse_policy(const struct nlmsghdr *nlh, struct tnl_policy *policy);
 int tnl_parse_vm(const struct nlmsghdr *nlh, struct tnl_vm *vm);
 int tnl_parse_cpu(const struct nlmsghdr *nlh, struct tnl_cpu *cpu);
 int tnl_parse_event(const struct nlmsghdr *nlh, struct tnl_event *ev);
+int tnl_parse_profile(const struct nlmsghdr *nlh, struct tnl_profile *p);
 
 #endif

@@ -208,6 +208,16 @@ static uint64_t get_u64(const char *prop)
 	return v;
 }
 
+static uint32_t get_u32(const char *prop)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	uint32_t v = 0xdeadbeef;
+
+	sd_bus_get_property_trivial(bus, NAME, PATH, IFACE, prop, &e, 'u', &v);
+	sd_bus_error_free(&e);
+	return v;
+}
+
 static bool prop_is(const char *prop, const char *want)
 {
 	char *s = get_string(prop);
@@ -316,6 +326,11 @@ static void test_introspection_names_arguments(void)
 	      strstr(xml, "<arg type=\"s\" name=\"json\" direction=\"out\"/>") &&
 	      strstr(xml, "<arg type=\"s\" name=\"reason\"/>"),
 	      "introspection lacks argument names");
+	CHECK(strstr(xml, "<method name=\"GetProfile\">") &&
+	      strstr(xml, "<method name=\"SetVMMaxVCPUs\">") &&
+	      strstr(xml, "<arg type=\"u\" name=\"vcpus\" direction=\"in\"/>") &&
+	      strstr(xml, "<property name=\"VMMaxVCPUs\" type=\"u\" access=\"read\">"),
+	      "introspection lacks GetProfile, SetVMMaxVCPUs(u vcpus) or VMMaxVCPUs");
 	sd_bus_message_unref(reply);
 	sd_bus_error_free(&e);
 }
@@ -580,13 +595,99 @@ static void test_non_root_refused(void)
 		/* Reading the policy is open to all, as sysfs is. */
 		if (sd_bus_get_property_string(b, NAME, PATH, IFACE, "HotplugMode", &e, &mode) < 0)
 			_exit(14);
+		/* The profile says what the host can do: as Describe(), inspect. */
+		r = sd_bus_call_method(b, NAME, PATH, IFACE, "GetProfile", &e, NULL, NULL);
+		if (r >= 0 || !sd_bus_error_has_name(&e, SD_BUS_ERROR_ACCESS_DENIED))
+			_exit(15);
+		sd_bus_error_free(&e);
+		r = sd_bus_call_method(b, NAME, PATH, IFACE, "SetVMMaxVCPUs", &e, NULL, "u", 2u);
+		if (r >= 0 || !sd_bus_error_has_name(&e, SD_BUS_ERROR_ACCESS_DENIED))
+			_exit(16);
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	      "as nobody: step %d failed (10-11 setup, 12 SetHotplugMode not AccessDenied, 13 Describe not AccessDenied, 14 property read refused)",
+	      "as nobody: step %d failed (10-11 setup, 12 SetHotplugMode not AccessDenied, 13 Describe not AccessDenied, 14 property read refused, 15 GetProfile not AccessDenied, 16 SetVMMaxVCPUs not AccessDenied)",
 	      WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	CHECK(prop_is("HotplugMode", "reject-while-running"), "nobody changed the hotplug mode");
+}
+
+/* GetProfile() needs the module: a named error without it, not a crash. */
+static void test_get_profile_without_module(void)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r = call(&e, NULL, "GetProfile", NULL);
+
+	CHECK(r < 0 && sd_bus_error_has_name(&e, "org.thinvm.Error.ModuleNotLoaded") &&
+	      e.message && strstr(e.message, "not loaded"),
+	      "GetProfile without the module: %s \"%s\", want ModuleNotLoaded", e.name, e.message);
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "GetProfile", "u", 1u);
+	CHECK(r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS),
+	      "GetProfile with an argument: %s, want InvalidArgs", e.name);
+	sd_bus_error_free(&e);
+}
+
+/* vm-max-vcpus: property, setter, SetPolicy(), ResetPolicy(), saved state. */
+static void test_vm_max_vcpus(void)
+{
+	sd_bus_slot *slot = NULL;
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	int r;
+
+	CHECK(get_u32("VMMaxVCPUs") == 0, "VMMaxVCPUs %u without a module or a setting, want 0",
+	      get_u32("VMMaxVCPUs"));
+	r = call(&e, NULL, "SetVMMaxVCPUs", "u", 0u);
+	CHECK(r < 0 && sd_bus_error_has_name(&e, "org.thinvm.Error.InvalidPolicy") &&
+	      strstr(e.message, "vm-max-vcpus 0"), "SetVMMaxVCPUs(0): %s \"%s\"", e.name, e.message);
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "SetVMMaxVCPUs", "s", "16");
+	CHECK(r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS),
+	      "SetVMMaxVCPUs with a string: %s", e.name);
+	sd_bus_error_free(&e);
+	CHECK(get_u32("VMMaxVCPUs") == 0 && !file_contains(state_file, "vm-max-vcpus"),
+	      "a refused SetVMMaxVCPUs changed the property or the saved state");
+
+	r = sd_bus_match_signal(bus, &slot, NAME, PATH, "org.freedesktop.DBus.Properties",
+				"PropertiesChanged", on_changed, NULL);
+	CHECK(r >= 0, "match: %s", strerror(-r));
+	pump(100);
+	changed_count = 0;
+	r = call(&e, NULL, "SetVMMaxVCPUs", "u", 16u);
+	pump(300);
+	CHECK(r == 0, "SetVMMaxVCPUs(16): %s", e.message);
+	CHECK(get_u32("VMMaxVCPUs") == 16, "VMMaxVCPUs %u after SetVMMaxVCPUs(16)", get_u32("VMMaxVCPUs"));
+	CHECK(changed_count == 1 && strstr(changed_names, "VMMaxVCPUs") &&
+	      strstr(changed_names, "OverriddenFields"),
+	      "%d PropertiesChanged (%s), want one naming VMMaxVCPUs and OverriddenFields",
+	      changed_count, changed_names);
+	CHECK(file_contains(state_file, "vm-max-vcpus = 16\n"), "%s does not hold vm-max-vcpus = 16",
+	      state_file);
+	sd_bus_slot_unref(slot);
+
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 1, "vm-max-vcpus", "s", "8");
+	CHECK(r < 0 && sd_bus_error_has_name(&e, SD_BUS_ERROR_INVALID_ARGS) &&
+	      strstr(e.message, "'u'"), "SetPolicy(vm-max-vcpus as a string): %s %s", e.name, e.message);
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 2, "vm-max-vcpus", "u", 8u,
+		 "hyperv-vcpu-limit", "u", 0u);
+	CHECK(r < 0 && sd_bus_error_has_name(&e, "org.thinvm.Error.InvalidPolicy") &&
+	      get_u32("VMMaxVCPUs") == 16,
+	      "SetPolicy with a bad Hyper-V limit: %s, VMMaxVCPUs %u (want InvalidPolicy, 16)",
+	      e.name, get_u32("VMMaxVCPUs"));
+	sd_bus_error_free(&e);
+	r = call(&e, NULL, "SetPolicy", "a{sv}", 1, "vm-max-vcpus", "u", 8u);
+	CHECK(r == 0 && get_u32("VMMaxVCPUs") == 8, "SetPolicy(vm-max-vcpus 8): %s, VMMaxVCPUs %u",
+	      e.message, get_u32("VMMaxVCPUs"));
+
+	stop_daemon(SIGTERM);
+	CHECK(start_daemon(), "thinvmd did not come back (log %s)", daemon_log);
+	CHECK(get_u32("VMMaxVCPUs") == 8, "VMMaxVCPUs %u after a restart, want 8", get_u32("VMMaxVCPUs"));
+
+	r = call(&e, NULL, "ResetPolicy", "as", 1, "vm-max-vcpus");
+	CHECK(r == 0 && get_u32("VMMaxVCPUs") == 0 && !file_contains(state_file, "vm-max-vcpus"),
+	      "ResetPolicy(vm-max-vcpus): %s, VMMaxVCPUs %u", e.message, get_u32("VMMaxVCPUs"));
+	sd_bus_error_free(&e);
 }
 
 static void test_bad_config_refuses_start(void)
@@ -650,6 +751,8 @@ int main(int argc, char **argv)
 	run("set-policy-whole-or-nothing", test_set_policy_whole_or_nothing);
 	run("reload-bad-file-keeps-policy", test_reload_bad_file_keeps_policy);
 	run("reload-good-file", test_reload_good_file);
+	run("get-profile-without-module", test_get_profile_without_module);
+	run("vm-max-vcpus", test_vm_max_vcpus);
 	run("bad-config-refuses-start", test_bad_config_refuses_start);
 	run("name-taken", test_name_taken);
 	stop_daemon(SIGTERM);

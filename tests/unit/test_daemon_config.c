@@ -87,8 +87,10 @@ Test(daemon_config, every_key)
 	     "hypercall-default = map_gpa_range\n"
 	     "hotplug-mode = reject-while-running\n"
 	     "hidden-features = npt, avic\n"
-	     "hyperv-vcpu-limit = 4096\n");
+	     "hyperv-vcpu-limit = 4096\n"
+	     "vm-max-vcpus = 288\n");
 	cr_assert_eq(pol.set, TVD_FIELDS_ALL);
+	cr_assert_eq(pol.vm_max_vcpus, 288);
 	cr_assert_eq(pol.hc_ceiling, MAP_BIT | 1ULL << 5);
 	cr_assert_eq(pol.hc_default, MAP_BIT);
 	cr_assert_eq(pol.hotplug_mode, THINVM_HOTPLUG_REJECT_WHILE_RUNNING);
@@ -296,6 +298,34 @@ Test(daemon_config, hyperv_vcpu_limit_out_of_range)
 	bad("[policy]\nhyperv-vcpu-limit = 99999999999999999999\n", 2, "is not a number");
 }
 
+Test(daemon_config, vm_max_vcpus)
+{
+	good("[policy]\nvm-max-vcpus = 1\n");
+	cr_assert_eq(pol.set, TVD_VM_MAX_VCPUS);
+	cr_assert_eq(pol.vm_max_vcpus, 1);
+	good("[policy]\nvm-max-vcpus = 4294967295\n");
+	cr_assert_eq(pol.vm_max_vcpus, UINT32_MAX, "the most is the module's, checked when pushed");
+	good("[policy]\nvm-max-vcpus=64 ; a comment\n");
+	cr_assert_eq(pol.vm_max_vcpus, 64);
+}
+
+Test(daemon_config, vm_max_vcpus_refused)
+{
+	bad("[policy]\nvm-max-vcpus = 0\n", 2, "vm-max-vcpus: '0' is not a number from 1 to 4294967295");
+	bad("[policy]\nvm-max-vcpus = 4294967296\n", 2, "'4294967296' is not a number");
+	bad("[policy]\nvm-max-vcpus = -3\n", 2, "'-3' is not a number");
+	bad("[policy]\nvm-max-vcpus = 8 vcpus\n", 2, "'8 vcpus' is not a number");
+	bad("[policy]\nvm-max-vcpus = 0x10\n", 2, "'0x10' is not a number");
+	bad("[policy]\nvm-max-vcpus = 4\nvm-max-vcpus = 4\n", 3, "vm-max-vcpus given twice (first on line 2)");
+	bad("[vm a]\nvm-max-vcpus = 4\n", 2, "unknown key 'vm-max-vcpus' in [vm a]");
+}
+
+Test(daemon_config, unknown_key_lists_every_key)
+{
+	bad("[policy]\nmax-vcpus = 4\n", 2,
+	    "(hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit, vm-max-vcpus)");
+}
+
 Test(daemon_config, bad_vm_name)
 {
 	bad("[vm bad name!]\nhypercall-exit = none\n", 2, "a VM name is 1 to 63 characters");
@@ -464,6 +494,7 @@ Test(daemon_config, write_reads_back_the_same_policy)
 	pol.hotplug_mode = THINVM_HOTPLUG_REJECT_WHILE_RUNNING;
 	pol.hidden_features = 1 | 1ULL << 16;
 	pol.hyperv_vcpu_limit = 288;
+	pol.vm_max_vcpus = 16;
 	add_rule(&pol, "web", MAP_BIT | 1ULL << 40);
 	add_rule(&pol, "db", 0);
 	round_trip(&pol);
@@ -484,6 +515,7 @@ Test(daemon_config, write_reads_back_the_widest_policy)
 	pol.hc_ceiling = pol.hc_default = UINT64_MAX;
 	pol.hidden_features = (1ULL << tnl_feature_count()) - 1;
 	pol.hyperv_vcpu_limit = 4096;
+	pol.vm_max_vcpus = UINT32_MAX;
 	add_rule(&pol, "all", UINT64_MAX);
 	round_trip(&pol);
 }

@@ -247,3 +247,64 @@ Test(daemon_describe, quotes_and_backslashes_round_trip)
 	cr_assert_str_eq(str_at("vms.0.name"), "a\"b\\c");
 	cr_assert_str_eq(str_at("daemon.config-file"), "/etc/\"thinvm\"/thin\\vm.conf");
 }
+
+/* A module with feature policy: what it enforces, its defaults resolved. */
+static void with_feature_policy(void)
+{
+	loaded();
+	d.module.caps.fields = TNL_CAPS_VENDOR | TNL_CAPS_HC_SUPPORTED | TNL_CAPS_HOTPLUG_MODES |
+			       TNL_CAPS_MAX_VCPUS | TNL_CAPS_POSSIBLE_CPUS | TNL_CAPS_FEATURES;
+	d.module.caps.features = 1ULL << THINVM_FEAT_NPT | 1ULL << THINVM_FEAT_AVIC;
+	vms[1].fields = TNL_VM_HIDDEN_FEATURES | TNL_VM_MAX_VCPUS | TNL_VM_HAS_RUN;
+	vms[1].hidden_features = 1ULL << THINVM_FEAT_NPT;
+	vms[1].max_vcpus = 4;
+	vms[1].has_run = true;
+}
+
+Test(daemon_describe, feature_policy_enforced)
+{
+	with_feature_policy();
+	describe();
+	cr_assert(bool_at("module.feature-policy"));
+	cr_assert_str_eq(list_at("module.features"), "npt,avic");
+	cr_assert_str_eq(list_at("policy.hidden-features"), "npt");
+	cr_assert_str_eq(list_at("policy.not-enforced"), "", "this module enforces them");
+	cr_assert_eq(int_at("policy.vm-max-vcpus"), 288, "the module's MAX_VCPUS");
+	cr_assert_eq(int_at("policy.hyperv-vcpu-limit"), THINVM_HV_VCPU_LIMIT_MAX);
+}
+
+Test(daemon_describe, feature_policy_values_set)
+{
+	with_feature_policy();
+	d.effective.set |= TVD_VM_MAX_VCPUS | TVD_HYPERV_VCPU_LIMIT;
+	d.effective.vm_max_vcpus = 8;
+	d.effective.hyperv_vcpu_limit = 64;
+	describe();
+	cr_assert_eq(int_at("policy.vm-max-vcpus"), 8);
+	cr_assert_eq(int_at("policy.hyperv-vcpu-limit"), 64);
+}
+
+Test(daemon_describe, vms_feature_fields)
+{
+	with_feature_policy();
+	describe();
+	cr_assert_null(at("vms.0.hidden-features"), "not sent: unknown");
+	cr_assert_null(at("vms.0.max-vcpus"));
+	cr_assert_null(at("vms.0.has-run"));
+	cr_assert_str_eq(list_at("vms.1.hidden-features"), "npt");
+	cr_assert_eq(int_at("vms.1.max-vcpus"), 4);
+	cr_assert(bool_at("vms.1.has-run"));
+}
+
+Test(daemon_describe, module_without_feature_policy)
+{
+	loaded();
+	d.effective.set |= TVD_VM_MAX_VCPUS;
+	d.effective.vm_max_vcpus = 8;
+	describe();
+	cr_assert_not(bool_at("module.feature-policy"));
+	cr_assert_null(at("module.features"));
+	cr_assert_null(at("policy.hyperv-vcpu-limit"), "nothing set, nothing to enforce it");
+	cr_assert_eq(int_at("policy.vm-max-vcpus"), 8, "kept as set");
+	cr_assert_str_eq(list_at("policy.not-enforced"), "hidden-features,vm-max-vcpus");
+}

@@ -27,7 +27,8 @@ static void setup(void)
 	cr_assert_not_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/%s", dir, THINVMD_STATE_FILE);
 	tvd_policy_init(&over);
-	over.set = TVD_HC_CEILING | TVD_HOTPLUG_MODE | TVD_HIDDEN_FEATURES;
+	over.set = TVD_HC_CEILING | TVD_HOTPLUG_MODE | TVD_HIDDEN_FEATURES | TVD_VM_MAX_VCPUS;
+	over.vm_max_vcpus = 32;
 	over.hc_ceiling = MAP_BIT | 1ULL << 40;
 	over.hotplug_mode = THINVM_HOTPLUG_REJECT_WHILE_RUNNING;
 	over.hidden_features = 1ULL << 3;

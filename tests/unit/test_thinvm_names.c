@@ -30,6 +30,7 @@ Test(thinvm_names, every_command_has_a_name_that_parses_back)
 		[THINVM_CMD_POLICY_APPLIED] = "policy-applied",
 		[THINVM_CMD_HYPERCALL_REFUSED] = "hypercall-refused",
 		[THINVM_CMD_VM_RENAMED] = "vm-renamed",
+	[THINVM_CMD_GET_PROFILE] = "get-profile",
 	};
 
 	cr_assert_eq(ARRAY_SIZE(expect), THINVM_CMD_MAX + 1);
