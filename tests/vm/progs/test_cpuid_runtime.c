@@ -8,7 +8,8 @@
  * APIC bit clear. After that run, KVM_SET_CPUID2 of the table as first set
  * (APIC bit on: it differs from the vCPU's only in a dynamic bit) is
  * accepted, one that differs in a static bit is refused with EINVAL, and a
- * table refused before any run (an unknown flag) leaves KVM_GET_CPUID2 and
+ * table refused before any run (a 32-bit virtual address width, which both
+ * refuse) leaves KVM_GET_CPUID2 and
  * what the guest reads as they were. The guest reads CPUID once more after
  * the refusals to show it.
  *
@@ -58,7 +59,7 @@ extern const char apic_guest[], apic_guest_end[];
 
 struct table {
 	struct kvm_cpuid2 head;
-	struct kvm_cpuid_entry2 e[4];
+	struct kvm_cpuid_entry2 e[5];
 };
 
 static void fill(struct table *t)
@@ -106,21 +107,22 @@ static void scenario(const char *dev, struct outcome *o)
 	fill(&t);
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_SET_CPUID2, &t), "%s: KVM_SET_CPUID2", dev);
 
-	/* Refused before any run: an unknown flag. Nothing may change. */
+	/* Refused before any run: 32-bit virtual addresses. Nothing may change. */
 	bad = t;
-	bad.e[1].flags = 0x80;
 	bad.e[1].ecx = 0;
+	bad.e[4] = (struct kvm_cpuid_entry2){ .function = 0x80000008, .eax = 0x2024 };
+	bad.head.nent = 5;
 	errno = 0;
 	o->refused_before_run = ioctl(v.vcpu, KVM_SET_CPUID2, &bad);
 	o->refused_before_run_errno = errno;
-	got.head.nent = 4;
+	got.head.nent = 5;
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_CPUID2, &got), "%s: KVM_GET_CPUID2", dev);
 	o->get_nent_after_refusal = got.head.nent;
 	o->get_edx_after_refusal = leaf1_edx(&got);
 
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_RUN, 0) && v.run->exit_reason == KVM_EXIT_HLT,
 		    "%s: first run ended with exit %u", dev, v.run->exit_reason);
-	got.head.nent = 4;
+	got.head.nent = 5;
 	TEST_ASSERT(!ioctl(v.vcpu, KVM_GET_CPUID2, &got), "%s: KVM_GET_CPUID2", dev);
 	o->get_edx_after_run = leaf1_edx(&got);
 
@@ -152,7 +154,7 @@ int main(void)
 		TEST_ASSERT(!(t.get_edx_after_run & APIC_BIT),
 			    "KVM_GET_CPUID2 after the WRMSR: %#x", t.get_edx_after_run);
 		TEST_ASSERT(t.refused_before_run == -1 && t.refused_before_run_errno == EINVAL,
-			    "unknown flag: %d errno %d", t.refused_before_run,
+			    "32-bit virtual addresses: %d errno %d", t.refused_before_run,
 			    t.refused_before_run_errno);
 		TEST_ASSERT(t.get_nent_after_refusal == 4 && t.get_edx_after_refusal == LEAF1_EDX,
 			    "a refused set changed the table: %u entries, CPUID.1:EDX %#x",

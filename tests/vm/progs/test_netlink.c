@@ -230,7 +230,7 @@ static const struct bad_request bad[] = {
 	{ "GET_VM without a VM", THINVM_CMD_GET_VM, 0, -EINVAL, b_none, "missing attribute 4" },
 	{ "GET_VM of an unknown id", THINVM_CMD_GET_VM, 0, -ENOENT, b_vm_unknown, "no VM" },
 	{ "GET_VM of id 0", THINVM_CMD_GET_VM, 0, -ERANGE, b_vm_zero, "out of range" },
-	{ "SET_VM_POLICY without a mask", THINVM_CMD_SET_VM_POLICY, 0, -EINVAL, b_vm_no_mask, "missing attribute 7" },
+	{ "SET_VM_POLICY without a field to set", THINVM_CMD_SET_VM_POLICY, 0, -EINVAL, b_vm_no_mask, "no VM policy field" },
 	{ "SET_VM_POLICY of an unknown id", THINVM_CMD_SET_VM_POLICY, 0, -ENOENT, b_vm_unknown_set, "no VM" },
 	{ "SET_VM_POLICY trying to set a name", THINVM_CMD_SET_VM_POLICY, 0, -EINVAL, b_vm_name_settable, "Unsupported attribute" },
 	{ "GET_CPU of a CPU that does not exist", THINVM_CMD_GET_CPU, 0, -ENOENT, b_cpu_huge, "no such CPU" },
