@@ -25,6 +25,8 @@ static const struct {
 	{ "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired", VMCTL_EXIT_DENIED, NULL },
 	{ "org.thinvm.Error.NoSuchVM", VMCTL_EXIT_NO_VM, "vmctl vms lists the VMs" },
 	{ "org.thinvm.Error.ModuleNotLoaded", VMCTL_EXIT_NOT_LOADED, "load it with: modprobe thinvm" },
+	{ "org.thinvm.Error.ModuleTooOld", VMCTL_EXIT_NOT_LOADED,
+	  "install the thinvm.ko of this release and reload it" },
 	{ "org.thinvm.Error.InvalidPolicy", VMCTL_EXIT_REFUSED, NULL },
 	{ "org.thinvm.Error.InvalidConfig", VMCTL_EXIT_REFUSED, NULL },
 	{ "org.freedesktop.DBus.Error.InvalidArgs", VMCTL_EXIT_REFUSED, NULL },

@@ -66,8 +66,9 @@ static void print_text(const struct vmctl_manager *m)
 	kv_print(stdout, "Hypercall ceiling", "%s", hc_mask_text(m->hc_ceiling, a, sizeof(a)));
 	kv_print(stdout, "Hypercall default", "%s", hc_mask_text(m->hc_default, a, sizeof(a)));
 	kv_print(stdout, "Hotplug mode", "%s", m->hotplug_mode);
-	kv_print(stdout, "Hidden features", "%s (not enforced yet)",
-		 strv_text(m->hidden_features, ", ", a, sizeof(a)));
+	kv_print(stdout, "Hidden features", "%s", strv_text(m->hidden_features, ", ", a, sizeof(a)));
+	if (m->hyperv_vcpu_limit)
+		kv_print(stdout, "Hyper-V vCPU limit", "%u", m->hyperv_vcpu_limit);
 	if (m->overridden && m->overridden[0])
 		kv_print(stdout, "Set over D-Bus", "%s (vmctl policy reset undoes)",
 			 strv_text(m->overridden, ", ", a, sizeof(a)));

@@ -24,6 +24,7 @@ static const struct verb {
 	{ "vm", 1, -1, verb_vm },
 	{ "policy", 0, -1, verb_policy },
 	{ "events", 0, 0, verb_events },
+	{ "profile", 0, -1, verb_profile },
 	{ "run", 0, -1, vmctl_run },
 };
 
@@ -40,6 +41,9 @@ static const char usage_text[] =
 	"  policy set KEY=VALUE...             change it (all the keys given, or none)\n"
 	"  policy reset [KEY...]               back to thinvm.conf's values\n"
 	"  events                              follow thinvmd's events until Ctrl-C\n"
+	"  profile [--cpuid]                   what a VM created here now would be offered\n"
+	"  profile baseline FILE...            what every host of saved profiles offers,\n"
+	"                                      and the policy that makes each offer that\n"
 	"  run [OPTIONS] IMAGE                 boot a bare-metal guest image (vmctl run --help)\n"
 	"\n"
 	"  -j, --json        JSON: one document (events: one object per line)\n"

@@ -34,6 +34,7 @@ int verb_vms(int argc, char **argv);
 int verb_vm(int argc, char **argv);
 int verb_policy(int argc, char **argv);
 int verb_events(int argc, char **argv);
+int verb_profile(int argc, char **argv);
 
 /* "vmctl: " and the message on stderr; returns @code, for "return fail(...)". */
 int vmctl_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

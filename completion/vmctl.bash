@@ -156,7 +156,7 @@ _vmctl()
             COMPREPLY=($(compgen -W '-j --json --no-legend -h --help' \
                 -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'status cpus vms vm policy events run' \
+            COMPREPLY=($(compgen -W 'status cpus vms vm policy events profile run' \
                 -- "$cur"))
         fi
         return
@@ -172,6 +172,14 @@ _vmctl()
                 COMPREPLY=($(compgen -W "$(_vmctl_vms "$1")" -- "$cur"))
             elif [[ $sub == policy ]]; then
                 _vmctl_assignments 'hypercall-exit' $((at + 3))
+            fi
+            ;;
+        profile)
+            # profile [--cpuid] | profile baseline FILE... (saved --json profiles)
+            if ((nargs == 0)); then
+                COMPREPLY=($(compgen -W 'baseline --cpuid' -- "$cur"))
+            elif [[ $sub == baseline ]]; then
+                _filedir json
             fi
             ;;
         policy)

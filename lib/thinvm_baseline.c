@@ -225,7 +225,7 @@ int tnl_profile_baseline(const struct tnl_profile *const *in, size_t n,
 			return -EINVAL;
 		}
 		if (strcmp(in[h]->vendor, in[0]->vendor)) {
-			snprintf(why, size, "profile %zu is of an %s host, profile 0 of an %s host: no VM moves between them",
+			snprintf(why, size, "profile %zu is of vendor %s, profile 0 of vendor %s: no VM moves between them",
 				 h, in[h]->vendor, in[0]->vendor);
 			return -EINVAL;
 		}

@@ -140,6 +140,36 @@ else
 	pass $t
 fi
 
+t=profile-without-module
+run $t 3 profile && has $t "$err" "load it with: modprobe thinvm" &&
+	run $t 3 --json profile && pass $t
+
+# Two saved profiles of SVM hosts that differ (tests/bus/profiles/).
+t=profile-baseline
+profiles=$(cd "$(dirname "$0")" && pwd)/profiles
+run $t 0 --json profile baseline "$profiles/host-a.json" "$profiles/host-b.json" &&
+	json $t '.baseline.features == ["npt", "nrip-save"] and .baseline."hidden-features" == ["lbrv"] and
+		.baseline."max-vcpus" == 32 and .baseline."hyperv-vcpu-limit" == 16 and
+		(.baseline.cpuid | map(select(.function == "0x8000000a"))[0].edx) == "0x00000009" and
+		(.baseline.cpuid | map(select(.function == "0x80000008"))[0].eax) == "0x0000302b" and
+		.hosts[0].command == "vmctl policy set hidden-features=vmcb-clean,vgif" and
+		.hosts[1]."hidden-features" == ["lbrv"] and
+		."differences-dropped" == ["CPUID 0x1.0 EAX"]' &&
+	run $t 0 profile baseline "$profiles/host-a.json" - <"$profiles/host-b.json" &&
+	has $t "$out" "-: vmctl policy set hidden-features=lbrv" &&
+	has $t "$out" "Features offered: npt,nrip-save" && pass $t
+
+t=profile-baseline-refusals
+sed 's/"svm"/"vmx"/' "$profiles/host-b.json" >"$work/vmx.json"
+echo '{ "version": 1, "vendor": "svm"' >"$work/cut.json"
+run $t 2 profile baseline "$profiles/host-a.json" "$work/vmx.json" &&
+	has $t "$err" "$work/vmx.json is the profile of a vmx host" &&
+	run $t 2 profile baseline "$profiles/host-a.json" "$work/cut.json" &&
+	has $t "$err" "$work/cut.json: not a JSON document" &&
+	run $t 2 profile baseline "$work/nothing.json" &&
+	has $t "$err" "$work/nothing.json" &&
+	run $t 2 profile baseline && run $t 2 profile warp && pass $t
+
 t=non-root
 chmod 0755 "$work"
 if setpriv --reuid=nobody --regid=nogroup --clear-groups "$vmctl" status >"$out" 2>"$err"; rc=$?; [ "$rc" -ne 3 ]; then

@@ -125,10 +125,14 @@ COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
 keys='hypercall-ceiling hypercall-default hotplug-mode hidden-features hyperv-vcpu-limit'
 
 # Verbs and global options (vmctl(8)).
-check verbs "vmctl " status cpus vms vm policy events run
+check verbs "vmctl " status cpus vms vm policy events profile run
 check verb-prefix "vmctl st" status
 check global-options "vmctl --" --json --no-legend --help
-check verb-after-option "vmctl --json --no-legend p" policy
+check verb-after-option "vmctl --json --no-legend p" policy profile
+
+# profile
+check profile-arguments "vmctl profile " baseline --cpuid
+check profile-cpuid-alone "vmctl profile --cpuid "
 check no-arguments "vmctl status "
 
 # policy

@@ -89,4 +89,21 @@ cat /run/events.json
 jq -e -s 'map(.event) | index("VMCreated") != null and index("VMRenamed") != null and
 	  index("PolicyApplied") != null and index("VMDestroyed") != null' /run/events.json \
 	>/dev/null || fail "events did not show VMCreated, VMRenamed, PolicyApplied, VMDestroyed"
+# The host profile, and a baseline of it with one that offers less.
+v 0 profile
+grep -q 'Vendor: svm' $out && grep -q 'Features offered: .*npt' $out ||
+	fail "profile does not show the SVM features"
+v 0 profile --cpuid
+grep -q '^0x8000000a' $out || fail "profile --cpuid has no leaf 0x8000000A"
+v 0 --json profile
+j '.version == 1 and .vendor == "svm" and (.features | index("npt")) != null and
+   (.cpuid | length) > 5'
+cp $out /run/here.json
+jq '.features -= ["npt"] | ."max-vcpus" = 8' /run/here.json >/run/other.json
+v 0 --json profile baseline /run/here.json /run/other.json
+j '(.baseline.features | index("npt")) == null and .baseline."max-vcpus" == 8 and
+   .hosts[0].command == "vmctl policy set hidden-features=npt" and .hosts[1].command == "vmctl policy set hidden-features=none"'
+v 0 profile baseline /run/here.json /run/other.json
+grep -q '/run/here.json: vmctl policy set hidden-features=npt' $out ||
+	fail "baseline does not say what this host must hide"
 echo "every thinvmd verb of vmctl answered, in text and JSON, with its exit codes"
