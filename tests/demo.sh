@@ -2,7 +2,8 @@
 # make demo: boot the lane-3 host (QEMU, software CPU with SVM, a Debian root
 # with systemd), where thinvmd runs as a service, and show vmctl status, the
 # hypercall example guest under the default policy, a policy change, the
-# guest again, and a refused CPU hotplug. Prints the transcript from inside
+# guest again, a refused CPU hotplug, and the host profile under feature
+# policy with a baseline of two profiles. Prints the transcript from inside
 # the host and what it shows. The demo itself is
 # tests/vm/systemd/overlay/usr/lib/thinvm-lane3/checks-demo/10-demo.sh.
 set -eu
@@ -50,5 +51,9 @@ What happened:
     the VMM never saw the hypercall.
   - CPU 1, marked incompatible, was refused when brought online: vmctl cpus
     shows it refused, and vmctl events saw the CPURefused signal.
+  - vmctl profile showed what a VM created on this host would be offered;
+    hiding npt took it out of the profile (and of KVM_GET_SUPPORTED_CPUID),
+    and vmctl profile baseline computed what this host and one without vgif
+    both offer, with the policy command that makes each offer just that.
 TEXT
 echo "Full console log: $out/console.log"

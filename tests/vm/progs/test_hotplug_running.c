@@ -40,6 +40,7 @@ struct runner {
 	volatile bool stop;
 	unsigned long runs;
 	int error;
+	char why[256];		/* the run that stopped it, for the failure */
 };
 
 static void *run_guest(void *arg)
@@ -47,8 +48,19 @@ static void *run_guest(void *arg)
 	struct runner *g = arg;
 
 	while (!g->stop) {
-		if (ioctl(g->v.vcpu, KVM_RUN, 0) ||
-		    g->v.run->exit_reason != KVM_EXIT_IO) {
+		int r = ioctl(g->v.vcpu, KVM_RUN, 0);
+		struct kvm_run *run = g->v.run;
+
+		if (r || run->exit_reason != KVM_EXIT_IO) {
+			/* Everything the exit says, should this ever happen. */
+			snprintf(g->why, sizeof(g->why),
+				 "KVM_RUN %d (%s), exit %u, internal suberror %u data %#llx %#llx, entry failure %#llx on CPU %u",
+				 r, r ? strerror(errno) : "ok", run->exit_reason,
+				 run->internal.suberror,
+				 (unsigned long long)run->internal.data[0],
+				 (unsigned long long)run->internal.data[1],
+				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+				 run->fail_entry.cpu);
 			g->error = errno ? errno : -1;
 			break;
 		}
@@ -62,7 +74,7 @@ static void wait_runs(struct runner *g, unsigned long more)
 	unsigned long target = __atomic_load_n(&g->runs, __ATOMIC_RELAXED) + more;
 
 	while (__atomic_load_n(&g->runs, __ATOMIC_RELAXED) < target)
-		TEST_ASSERT(!g->error, "the guest stopped: %d", g->error);
+		TEST_ASSERT(!g->error, "the guest stopped: %s", g->why);
 }
 
 static void check_cycles_keep_vms(void)
@@ -87,11 +99,18 @@ static void check_cycles_keep_vms(void)
 	vt_vm_destroy(&g.v);
 }
 
+/* A failure must not leave CPU 1 offline for the tests after this one. */
+static void cpu_back_online(void)
+{
+	vt_set_cpu_online(CPU, true);
+}
+
 int main(void)
 {
 	int r;
 
 	vt_require_hotplug_cpu(CPU);
+	atexit(cpu_back_online);
 	vt_require_vcpus();
 	r = tnl_open(&nl);
 	TEST_ASSERT(!r, "tnl_open: %s", strerror(-r));

@@ -2,7 +2,8 @@
 # make demo, inside lane 3 (tests/demo.sh boots it with --phase demo):
 # thinvmd as a systemd service, vmctl status, the hypercall example guest
 # under the default policy, a policy change that keeps its hypercall in the
-# kernel, the guest again, and a refused CPU hotplug. The console carries
+# kernel, the guest again, a refused CPU hotplug, and the feature policy seen
+# through the host profile. The console carries
 # the transcript between "=== demo start" and "=== demo end"; the check
 # fails if anything did not happen as the transcript says.
 guest=/usr/share/thinvm/guests/hypercall.elf
@@ -52,6 +53,18 @@ vmctl --json cpus | jq -e '.[1].state == "refused"' >/dev/null || wrong "vmctl c
 run vmctl status | grep -E 'Incompatible|Hotplug mode'
 echo 'echo > /sys/kernel/debug/thinvm/fault_incompatible_cpus' | sh
 echo 1 >/sys/devices/system/cpu/cpu1/online 2>/dev/null
+
+say "Feature policy: this host's capability profile, one SVM feature hidden from new VMs, and a baseline with a host that lacks it"
+run vmctl profile
+vmctl --json profile >/run/demo-here.json
+jq '.features -= ["vgif"]' /run/demo-here.json >/run/demo-other.json
+run vmctl policy set hidden-features=npt || wrong "hiding npt failed"
+run vmctl profile | grep -E 'Features|Hidden'
+vmctl --json profile | jq -e '(.features | index("npt")) == null' >/dev/null ||
+	wrong "the profile still offers npt"
+run vmctl policy reset hidden-features
+run vmctl profile baseline /run/demo-here.json /run/demo-other.json ||
+	wrong "vmctl profile baseline failed"
 
 say "What vmctl events saw meanwhile"
 sleep 0.5
