@@ -51,6 +51,7 @@ static const struct {
 	F("HotplugMode", "s", hotplug_mode),
 	F("HiddenFeatures", "as", hidden_features),
 	F("HyperVVCPULimit", "u", hyperv_vcpu_limit),
+	F("VMMaxVCPUs", "u", vm_max_vcpus),
 	F("OverriddenFields", "as", overridden),
 	F("ModuleState", "s", module_state),
 	F("Vendor", "s", vendor),

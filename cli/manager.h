@@ -14,7 +14,7 @@ struct vmctl_manager {
 	uint64_t hc_ceiling, hc_default, hc_supported, generation;
 	char *hotplug_mode, *module_state, *vendor;
 	char **hidden_features, **overridden, **hotplug_modes;
-	uint32_t hyperv_vcpu_limit, max_vcpus, vm_count;
+	uint32_t hyperv_vcpu_limit, vm_max_vcpus, max_vcpus, vm_count;
 	uint32_t *incompatible;
 	size_t n_incompatible;
 };

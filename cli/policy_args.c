@@ -11,6 +11,7 @@
 static const char *const key_names[] = {
 	"hypercall-ceiling", "hypercall-default", "hotplug-mode",
 	"hidden-features", "hyperv-vcpu-limit", "hypercall-exit",
+	"vm-max-vcpus",
 };
 
 const char *vmctl_policy_key_name(enum vmctl_policy_key key)
@@ -94,6 +95,11 @@ static int parse_value(enum vmctl_policy_key key, const char *v,
 		if (!parse_u32(v, &a->hyperv_vcpu_limit))
 			return 0;
 		snprintf(err, errlen, "hyperv-vcpu-limit: \"%s\" is not a number", v);
+		return -EINVAL;
+	case VMCTL_VM_MAX_VCPUS:
+		if (!parse_u32(v, &a->vm_max_vcpus))
+			return 0;
+		snprintf(err, errlen, "vm-max-vcpus: \"%s\" is not a number", v);
 		return -EINVAL;
 	}
 	return -EINVAL;

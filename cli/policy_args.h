@@ -16,6 +16,7 @@ enum vmctl_policy_key {
 	VMCTL_HIDDEN_FEATURES	= 1u << 3,
 	VMCTL_HYPERV_VCPU_LIMIT	= 1u << 4,
 	VMCTL_HC_EXIT		= 1u << 5,	/* a VM's, "vm policy" only */
+	VMCTL_VM_MAX_VCPUS	= 1u << 6,
 };
 
 /* A hypercall mask argument: bits, or "all" (what the module supports). */
@@ -30,6 +31,7 @@ struct vmctl_policy_args {
 	const char *hotplug_mode;	/* a name thinvm knows; points into argv */
 	uint64_t hidden_features;	/* thinvm_features.h set */
 	uint32_t hyperv_vcpu_limit;
+	uint32_t vm_max_vcpus;
 };
 
 /* The key's name as typed: "hypercall-ceiling", ... */

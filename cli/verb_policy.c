@@ -41,6 +41,8 @@ static int policy_show(sd_bus *bus)
 		json_object_object_add(o, "hidden-features", strv_json(m.hidden_features));
 		json_object_object_add(o, "hyperv-vcpu-limit", m.hyperv_vcpu_limit ?
 				       json_object_new_uint64(m.hyperv_vcpu_limit) : NULL);
+		json_object_object_add(o, "vm-max-vcpus", m.vm_max_vcpus ?
+				       json_object_new_uint64(m.vm_max_vcpus) : NULL);
 		json_object_object_add(o, "set-over-dbus", strv_json(m.overridden));
 		json_object_object_add(o, "generation", json_object_new_uint64(m.generation));
 		json_print(stdout, o);
@@ -63,6 +65,10 @@ static int policy_show(sd_bus *bus)
 			ROW("hyperv-vcpu-limit", "%u", m.hyperv_vcpu_limit);
 		else
 			ROW("hyperv-vcpu-limit", "none");
+		if (m.vm_max_vcpus)
+			ROW("vm-max-vcpus", "%u", m.vm_max_vcpus);
+		else
+			ROW("vm-max-vcpus", "the module's maximum");
 #undef ROW
 		table_print(t, stdout, vmctl_opt.legend);
 		table_free(t);
@@ -128,6 +134,8 @@ static int append_fields(sd_bus_message *msg, const struct vmctl_policy_args *a)
 	if (a->set & VMCTL_HYPERV_VCPU_LIMIT)
 		ENTRY(VMCTL_HYPERV_VCPU_LIMIT, "u",
 		      sd_bus_message_append(msg, "u", a->hyperv_vcpu_limit));
+	if (a->set & VMCTL_VM_MAX_VCPUS)
+		ENTRY(VMCTL_VM_MAX_VCPUS, "u", sd_bus_message_append(msg, "u", a->vm_max_vcpus));
 #undef ENTRY
 	return r < 0 ? r : sd_bus_message_close_container(msg);
 }
@@ -177,7 +185,8 @@ static int policy_reset(sd_bus *bus, int argc, char **argv)
 int verb_policy(int argc, char **argv)
 {
 	const unsigned int keys = VMCTL_HC_CEILING | VMCTL_HC_DEFAULT | VMCTL_HOTPLUG_MODE |
-				  VMCTL_HIDDEN_FEATURES | VMCTL_HYPERV_VCPU_LIMIT;
+				  VMCTL_HIDDEN_FEATURES | VMCTL_HYPERV_VCPU_LIMIT |
+				  VMCTL_VM_MAX_VCPUS;
 	const char *sub = argc ? argv[0] : "show";
 	struct vmctl_policy_args a;
 	sd_bus *bus = NULL;
@@ -196,7 +205,7 @@ int verb_policy(int argc, char **argv)
 	for (int i = 1; !strcmp(sub, "reset") && i < argc; i++) {
 		if (!vmctl_policy_key_parse(argv[i], keys))
 			return vmctl_fail(VMCTL_EXIT_USAGE,
-					  "policy reset: \"%s\" is not a key (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit)",
+					  "policy reset: \"%s\" is not a key (hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features, hyperv-vcpu-limit, vm-max-vcpus)",
 					  argv[i]);
 	}
 	r = vmctl_bus_open(&bus);

@@ -51,7 +51,7 @@ static const char usage_text[] =
 	"  -h, --help        this text\n"
 	"\n"
 	"KEY: hypercall-ceiling, hypercall-default, hotplug-mode, hidden-features,\n"
-	"hyperv-vcpu-limit. See vmctl(8).\n";
+	"hyperv-vcpu-limit, vm-max-vcpus. See vmctl(8).\n";
 
 int main(int argc, char **argv)
 {

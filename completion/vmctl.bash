@@ -188,7 +188,7 @@ _vmctl()
                 return
             fi
             local keys='hypercall-ceiling hypercall-default hotplug-mode
-                hidden-features hyperv-vcpu-limit'
+                hidden-features hyperv-vcpu-limit vm-max-vcpus'
             case $sub in
                 set)
                     _vmctl_assignments "$keys" $((at + 2))

@@ -95,6 +95,13 @@ run $t 0 policy set hotplug-mode=reject-while-running hypercall-default=none &&
 		 (.["set-over-dbus"] | sort) == ["hotplug-mode", "hypercall-default"]' &&
 	has $t "$state/policy.conf" "hotplug-mode = reject-while-running" && pass $t
 
+t=policy-set-vm-max-vcpus
+run $t 0 policy set vm-max-vcpus=8 && run $t 0 --json policy show &&
+	json $t '.["vm-max-vcpus"] == 8 and (.["set-over-dbus"] | index("vm-max-vcpus")) != null' &&
+	has $t "$state/policy.conf" "vm-max-vcpus = 8" &&
+	run $t 0 policy reset vm-max-vcpus && run $t 0 policy show &&
+	has $t "$out" "the module's maximum" && run $t 2 policy set vm-max-vcpus=many && pass $t
+
 t=policy-set-refused-changes-nothing
 run $t 7 policy set hotplug-mode=reject hypercall-default=0x20 &&
 	has $t "$err" "hypercall-ceiling" && run $t 0 --json policy show &&

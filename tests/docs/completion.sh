@@ -122,7 +122,7 @@ nospace() {
 }
 
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
-keys='hypercall-ceiling hypercall-default hotplug-mode hidden-features hyperv-vcpu-limit'
+keys='hypercall-ceiling hypercall-default hotplug-mode hidden-features hyperv-vcpu-limit vm-max-vcpus'
 
 # Verbs and global options (vmctl(8)).
 check verbs "vmctl " status cpus vms vm policy events profile run

@@ -12,7 +12,7 @@
 #include "../../cli/vmctl.h"
 
 #define HOST_KEYS (VMCTL_HC_CEILING | VMCTL_HC_DEFAULT | VMCTL_HOTPLUG_MODE | \
-		   VMCTL_HIDDEN_FEATURES | VMCTL_HYPERV_VCPU_LIMIT)
+		   VMCTL_HIDDEN_FEATURES | VMCTL_HYPERV_VCPU_LIMIT | VMCTL_VM_MAX_VCPUS)
 
 static int parse(unsigned int allowed, struct vmctl_policy_args *a, char *err, ...)
 {
@@ -34,13 +34,15 @@ Test(vmctl_args, every_host_key)
 
 	cr_assert_eq(parse(HOST_KEYS, &a, err, "hypercall-ceiling=map_gpa_range",
 			   "hypercall-default=none", "hotplug-mode=reject-while-running",
-			   "hidden-features=pml,vmfunc", "hyperv-vcpu-limit=64", NULL), 0, "%s", err);
+			   "hidden-features=pml,vmfunc", "hyperv-vcpu-limit=64", "vm-max-vcpus=8",
+			   NULL), 0, "%s", err);
 	cr_assert_eq(a.set, HOST_KEYS);
 	cr_assert_eq(a.hc_ceiling.bits, 1ULL << 12);
 	cr_assert_eq(a.hc_default.bits, 0);
 	cr_assert_str_eq(a.hotplug_mode, "reject-while-running");
 	cr_assert_eq(__builtin_popcountll(a.hidden_features), 2);
 	cr_assert_eq(a.hyperv_vcpu_limit, 64);
+	cr_assert_eq(a.vm_max_vcpus, 8);
 }
 
 Test(vmctl_args, masks_by_number_hex_and_all)
@@ -70,6 +72,7 @@ Test(vmctl_args, refusals_name_the_problem)
 		{ "hyperv-vcpu-limit=-1", "not a number" },
 		{ "hyperv-vcpu-limit=4294967296", "not a number" },
 		{ "hyperv-vcpu-limit=12x", "not a number" },
+		{ "vm-max-vcpus=many", "not a number" },
 		{ "hypercall-exit=all", "is not KEY=VALUE" },	/* a VM's key */
 	};
 	struct vmctl_policy_args a;
