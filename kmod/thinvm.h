@@ -193,7 +193,9 @@ struct thinvm_backend {
 	void (*set_sregs)(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
 	/*
 	 * Enter the guest once and handle the exit: > 0 to enter again, 0 when
-	 * vcpu->run holds an exit for userspace, < 0 for an error.
+	 * vcpu->run holds an exit for userspace, -EAGAIN when virtualization is
+	 * off on this CPU (it is going offline: run elsewhere), < 0 for an
+	 * error.
 	 */
 	int (*vcpu_run)(struct thinvm_vcpu *vcpu);
 	/*
@@ -220,6 +222,20 @@ const struct cpumask *thinvm_virt_cpus(void);
 unsigned int thinvm_virt_users(void);
 bool thinvm_virt_rebooting(void);
 bool thinvm_virt_on_this_cpu(void);
+
+/*
+ * Right before entry, IRQs off. KVM_RUN swapped the guest's FPU state in
+ * once (vcpu.c); if the vCPU thread has been scheduled out since, the kernel
+ * saved the registers and left them to be loaded on the way back to user
+ * space. Load them now, or the guest runs with stale FPU registers (as
+ * KVM's vcpu_enter_guest() does).
+ */
+static inline void thinvm_guest_fpu_load_irqoff(void)
+{
+	fpregs_assert_state_consistent();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+}
 
 /* cpu_pages.c: a zeroed page per possible CPU */
 struct page;

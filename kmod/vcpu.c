@@ -97,6 +97,15 @@ static int vcpu_run(struct thinvm_vcpu *vcpu)
 			break;
 		}
 		r = thinvm_backend->vcpu_run(vcpu);
+		/*
+		 * The CPU is going offline: it turned virtualization off
+		 * before the scheduler moved every task away. Scheduling now
+		 * lets it push this thread to another CPU (balance_push).
+		 */
+		if (r == -EAGAIN) {
+			schedule();
+			continue;
+		}
 		if (r <= 0)
 			break;
 		cond_resched();

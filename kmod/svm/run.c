@@ -351,8 +351,9 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 	local_irq_disable();
 	if (!thinvm_virt_on_this_cpu()) {
 		local_irq_enable();
-		return -EIO;
+		return -EAGAIN;		/* this CPU is going offline: vcpu.c moves on */
 	}
+	thinvm_guest_fpu_load_irqoff();
 	cpu = smp_processor_id();
 	moved = vcpu->cpu != cpu;
 	/* Where to send the kick, published before the mode that asks for it. */
