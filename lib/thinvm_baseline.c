@@ -204,6 +204,12 @@ static void baseline_msrs(const struct tnl_profile *const *in, size_t n,
 			if (rule != EQUAL)
 				m.value = merge(rule, m.value, v, &differs);
 		}
+		/*
+		 * A control one host requires and another does not allow: no
+		 * VM can satisfy both, which the caller must hear of.
+		 */
+		if (rule == CTL && ((uint32_t)m.value & ~(uint32_t)(m.value >> 32)))
+			differs = true;
 		if (differs)
 			note_drop(notes, true, m.index, 0, 0);
 		out->vmx_msrs[out->n_vmx_msrs++] = m;

@@ -216,4 +216,10 @@ Test(baseline, vmx_control_msrs)
 	cr_expect_eq(out.vmx_msrs[4].value, 0x00da040000000000ull);
 	cr_assert_eq(notes.n_drops, 1);
 	cr_expect(notes.drops[0].msr && notes.drops[0].function == 0x480);
+
+	/* Bit 1 required on b, not allowed on a: reported as a conflict. */
+	a.vmx_msrs[0].value = 0x0000fffd00000001ull;
+	cr_assert_eq(tnl_profile_baseline(in, 2, &out, &notes, why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(notes.n_drops, 2);
+	cr_expect(notes.drops[0].msr && notes.drops[0].function == 0x48b);
 }
