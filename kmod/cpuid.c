@@ -67,12 +67,8 @@ int thinvm_cpuid_init(void)
 	n = thinvm_cpuid_supported(host_cpuid,
 				   thinvm_backend->mmu_levels() == 5 ? 52 : 48,
 				   supported, THINVM_MAX_CPUID_ENTRIES);
-	if (n < 0) {
-		kfree(supported);
-		return n;
-	}
 	/* What policy may hide of SVM is described in 0x8000000A. */
-	if (!strcmp(thinvm_backend->name, "svm"))
+	if (n >= 0 && !strcmp(thinvm_backend->name, "svm"))
 		n = thinvm_cpuid_add_svm_leaf(supported, n, THINVM_MAX_CPUID_ENTRIES,
 					      thinvm_features_svm_edx(thinvm_features_host()));
 	if (n < 0) {

@@ -46,6 +46,7 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 		      struct thinvm_host_policy *result, const char **why)
 {
 	struct thinvm_host_policy next;
+	const char *hidden_why;
 	int cpu, r;
 
 	/* Hotplug held off: no CPU becomes quarantined during the check. */
@@ -55,8 +56,9 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 				&next, why);
 	if (r) {
 		/* Say which way the hidden features are wrong, if they are. */
-		if (r == -EINVAL && thinvm_features_why_not(next.hidden_features))
-			*why = thinvm_features_why_not(next.hidden_features);
+		hidden_why = thinvm_features_why_not(next.hidden_features);
+		if (r == -EINVAL && hidden_why)
+			*why = hidden_why;
 		goto out;
 	}
 	/*
@@ -96,11 +98,6 @@ out:
 u64 thinvm_policy_hc_ceiling(void)
 {
 	return READ_ONCE(policy.hc_ceiling);
-}
-
-u64 thinvm_policy_hc_default(void)
-{
-	return READ_ONCE(policy.hc_default);
 }
 
 u32 thinvm_policy_hotplug_mode(void)

@@ -296,7 +296,6 @@ int thinvm_policy_set(const struct thinvm_host_policy *change,
 		      unsigned int fields, bool dry_run,
 		      struct thinvm_host_policy *result, const char **why);
 u64 thinvm_policy_hc_ceiling(void);
-u64 thinvm_policy_hc_default(void);
 u32 thinvm_policy_hotplug_mode(void);
 
 /* vm.c: the registry of VMs, for netlink. */
