@@ -239,3 +239,9 @@ bool thinvm_is_vmcall(const u8 *bytes, unsigned int avail)
 	return avail >= 3 && bytes[0] == 0x0f && bytes[1] == 0x01 &&
 	       bytes[2] == 0xc1;
 }
+
+bool thinvm_is_vmmcall(const u8 *bytes, unsigned int avail)
+{
+	return avail >= 3 && bytes[0] == 0x0f && bytes[1] == 0x01 &&
+	       bytes[2] == 0xd9;
+}

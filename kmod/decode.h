@@ -64,5 +64,7 @@ int thinvm_decode_string_io(const u8 *bytes, unsigned int avail,
 
 /* Whether @bytes start with Intel's VMCALL (0F 01 C1). */
 bool thinvm_is_vmcall(const u8 *bytes, unsigned int avail);
+/* AMD's VMMCALL (0F 01 D9), a #UD on Intel: a hypercall there too. */
+bool thinvm_is_vmmcall(const u8 *bytes, unsigned int avail);
 
 #endif

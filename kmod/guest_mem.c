@@ -33,6 +33,11 @@ out:
 	return r;
 }
 
+int thinvm_gpa_read(struct thinvm_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return access_gpa(vm, gpa, buf, len, false);
+}
+
 static int read_gpa(void *ctx, u64 gpa, void *buf, unsigned int size)
 {
 	return access_gpa(ctx, gpa, buf, size, false);

@@ -198,6 +198,8 @@ struct thinvm_backend {
 	 * error.
 	 */
 	int (*vcpu_run)(struct thinvm_vcpu *vcpu);
+	/* Optional: KVM_RUN returns to userspace (host state left lazily). */
+	void (*run_end)(struct thinvm_vcpu *vcpu);
 	/*
 	 * MSRs the backend keeps (EFER, PAT, TSC, SYSENTER, SYSCALL, segment
 	 * bases): raw access, checked by msr.c; -ENOENT for any other.
@@ -372,6 +374,8 @@ struct thinvm_insn {
 	unsigned int n;		/* how many could be fetched */
 };
 void thinvm_guest_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v);
+/* Read guest-physical memory of one RAM slot: 0 or -EFAULT. May sleep. */
+int thinvm_gpa_read(struct thinvm_vm *vm, u64 gpa, void *buf, unsigned int len);
 /* Read or write guest-linear memory backed by RAM slots: 0 or -EFAULT. */
 int thinvm_linear_access(struct thinvm_vcpu *vcpu,
 			 const struct thinvm_guest_view *v, u64 la, void *buf,

@@ -110,6 +110,8 @@ static int vcpu_run(struct thinvm_vcpu *vcpu)
 			break;
 		cond_resched();
 	}
+	if (thinvm_backend->run_end)
+		thinvm_backend->run_end(vcpu);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	run->if_flag = !!(vcpu->rflags & X86_EFLAGS_IF);
 	return r;

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Intel VMX: turning it on and off per CPU. CR4.VMXE allows VMXON, and VMXON
- * takes a per-CPU region stamped with the VMCS revision identifier.
+ * Intel VMX: turning it on and off per CPU (CR4.VMXE allows VMXON, which
+ * takes a per-CPU region stamped with the VMCS revision identifier), the VMCS
+ * configuration computed once at load, and the vCPU objects. vmcs.c keeps
+ * track of where each VMCS is active, guest_state.c holds the guest's
+ * registers, run.c the entry and the exits.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/idr.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string_helpers.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <asm/asm.h>
@@ -18,9 +24,45 @@
 
 #include "../admission_rules.h"
 #include "../hwcaps.h"
-#include "../thinvm.h"
+#include "vmx.h"
 
 static DEFINE_PER_CPU(struct page *, vmxon_page);
+struct vmx_config vmx_cfg;
+/* VPID 0 is the host's. */
+static DEFINE_IDA(vpids);
+
+/* The control MSRs the configuration comes from, as thinvm may use them. */
+static void read_ctl_msrs(struct vmx_ctl_msrs *m)
+{
+	bool true_ctls;
+
+	*m = (struct vmx_ctl_msrs){};
+	rdmsrl_safe(MSR_IA32_VMX_BASIC, &m->basic);
+	true_ctls = m->basic & VMX_BASIC_HAS_TRUE_CTLS;
+#define READ_CTL(field, index) \
+	if (!rdmsrl_safe(index, &m->field)) \
+		m->field = thinvm_vmx_own_msr(index, m->field)
+	READ_CTL(pin, true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS);
+	READ_CTL(proc, true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS : MSR_IA32_VMX_PROCBASED_CTLS);
+	READ_CTL(proc2, MSR_IA32_VMX_PROCBASED_CTLS2);
+	READ_CTL(exit, true_ctls ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
+	READ_CTL(entry, true_ctls ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
+	READ_CTL(ept_vpid_cap, MSR_IA32_VMX_EPT_VPID_CAP);
+	READ_CTL(cr0_fixed0, MSR_IA32_VMX_CR0_FIXED0);
+	READ_CTL(cr0_fixed1, MSR_IA32_VMX_CR0_FIXED1);
+	READ_CTL(cr4_fixed0, MSR_IA32_VMX_CR4_FIXED0);
+	READ_CTL(cr4_fixed1, MSR_IA32_VMX_CR4_FIXED1);
+#undef READ_CTL
+}
+
+/*
+ * EPT follows the host's paging depth, as NPT does: 5 levels on an LA57
+ * host whose CPU can walk them, else 4 (which hwcaps.c requires).
+ */
+static int vmx_mmu_levels(void)
+{
+	return (__read_cr4() & X86_CR4_LA57) && vmx_cfg.ept_walk_5 ? 5 : 4;
+}
 
 static const char *vmx_read_caps(struct thinvm_vmx_caps *caps)
 {
@@ -46,8 +88,15 @@ static const char *vmx_cpu_missing(void)
 {
 	struct thinvm_vmx_caps caps = {};
 	const char *why = vmx_read_caps(&caps);
+	struct vmx_ctl_msrs msrs;
+	struct vmx_config cfg;
 
-	return why ? why : thinvm_vmx_missing(&caps);
+	if (!why)
+		why = thinvm_vmx_missing(&caps);
+	if (why)
+		return why;
+	read_ctl_msrs(&msrs);
+	return vmx_config_compute(&msrs, &cfg);
 }
 
 /*
@@ -108,17 +157,33 @@ static void vmx_snapshot(struct thinvm_caps_snapshot *s)
 
 static void vmx_unsetup(void)
 {
+	vmx_vmcs_unsetup();
 	thinvm_cpu_pages_free(&vmxon_page);
 }
 
 static int vmx_setup(void)
 {
+	struct vmx_ctl_msrs msrs;
+	const char *why;
 	u64 basic;
 	int cpu, r;
 
+	/* Every CPU has the same MSRs (the golden snapshot), so one will do. */
+	read_ctl_msrs(&msrs);
+	why = vmx_config_compute(&msrs, &vmx_cfg);
+	if (WARN_ON_ONCE(why))	/* vmx_cpu_missing() passed on this CPU */
+		return -EOPNOTSUPP;
+	pr_info("VMX: VPID %s, INS/OUTS information %s, %d-level EPT\n",
+		str_yes_no(vmx_cfg.vpid), str_yes_no(vmx_cfg.ins_outs_info),
+		vmx_mmu_levels());
+	vmx_run_setup();
 	r = thinvm_cpu_pages_alloc(&vmxon_page);
-	if (r)
+	if (!r)
+		r = vmx_vmcs_setup();
+	if (r) {
+		vmx_unsetup();
 		return r;
+	}
 	/* Every online CPU passed vmx_cpu_missing(), so this is readable. */
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	for_each_possible_cpu(cpu)
@@ -158,6 +223,8 @@ static int vmx_enable_cpu(void)
 
 static void vmx_disable_cpu(void)
 {
+	/* VMXOFF leaves active VMCSs undefined: write them back first. */
+	vmx_clear_loaded_vmcss();
 	asm goto("1: vmxoff\n\t"
 		 _ASM_EXTABLE(1b, %l[fault])
 		 : : : "cc", "memory" : fault);
@@ -171,14 +238,6 @@ static bool vmx_hw_enabled(void)
 	return __read_cr4() & X86_CR4_VMXE;
 }
 
-/*
- * 4-level EPT, which every EPT CPU has (hwcaps.c requires it) and which
- * covers 48-bit guest-physical addresses; 5 levels come with the vCPUs.
- */
-static int vmx_mmu_levels(void)
-{
-	return 4;
-}
 
 /* EPT entries: read, write, execute; leaves write-back (SDM 29.3.2). */
 #define EPT_R		BIT_ULL(0)
@@ -192,7 +251,53 @@ static const struct thinvm_pte_format vmx_pte = {
 	.leaf_ro = EPT_R | EPT_X | EPT_MT_WB,
 };
 
-/* vCPUs (vcpu_create and the rest) come with the VMX backend's own issue. */
+static void vmx_vcpu_free(struct thinvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+
+	vmx_vmcs_clear(vmx);
+	if (vmx->vpid)
+		ida_free(&vpids, vmx->vpid);
+	free_page((unsigned long)vmx->vapic);
+	free_page((unsigned long)vmx->vmcs);
+	kfree(vmx);
+}
+
+static int vmx_vcpu_create(struct thinvm_vcpu *vcpu)
+{
+	struct thinvm_mmu *mmu = &vcpu->vm->mmu;
+	struct vmx_vcpu *vmx;
+	u64 basic, eptp;
+	int vpid = 0;
+
+	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL_ACCOUNT);
+	if (!vmx)
+		return -ENOMEM;
+	vmx->vcpu = vcpu;
+	vmx->loaded_cpu = -1;
+	INIT_LIST_HEAD(&vmx->loaded_link);
+	vmx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vmx->vapic = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (vmx_cfg.vpid)
+		vpid = ida_alloc_range(&vpids, 1, 0xffff, GFP_KERNEL);
+	/* Out of VPIDs: run untagged, flushed at every entry and exit. */
+	vmx->vpid = vpid > 0 ? vpid : 0;
+	vcpu->arch = vmx;
+	if (!vmx->vmcs || !vmx->vapic) {
+		vmx_vcpu_free(vcpu);
+		return -ENOMEM;
+	}
+	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	*(u32 *)vmx->vmcs = thinvm_vmx_revision(basic);
+	vmx->vmcs_pa = __pa(vmx->vmcs);
+	/* Write-back paging structures, the walk as deep as the MMU. */
+	eptp = __pa(mmu->root) | (u64)(mmu->levels - 1) << 3 | VMX_EPTP_MT_WB;
+	vmx_get(vmx);
+	vmx_vmcs_init(vmx, eptp);
+	vmx_put(vmx);
+	return 0;
+}
+
 const struct thinvm_backend thinvm_vmx = {
 	.name = "vmx",
 	.owner_bit = "CR4.VMXE",
@@ -205,4 +310,14 @@ const struct thinvm_backend thinvm_vmx = {
 	.hw_enabled = vmx_hw_enabled,
 	.pte = &vmx_pte,
 	.mmu_levels = vmx_mmu_levels,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_free = vmx_vcpu_free,
+	.get_sregs = vmx_get_sregs,
+	.set_sregs = vmx_set_sregs,
+	.vcpu_run = vmx_vcpu_run,
+	.run_end = vmx_run_end,
+	.get_msr = vmx_get_msr,
+	.set_msr = vmx_set_msr,
+	.msr_env = vmx_msr_env,
+	.get_cr4 = vmx_get_cr4,
 };

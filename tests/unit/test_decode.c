@@ -161,3 +161,11 @@ Test(decode, vmcall)
 	cr_expect(!thinvm_is_vmcall((const u8 *)"\x0f\x01\xd9", 3), "VMMCALL");
 	cr_expect(!thinvm_is_vmcall((const u8 *)"\x0f\x01", 2), "truncated");
 }
+
+Test(decode, vmmcall)
+{
+	cr_expect(thinvm_is_vmmcall((const u8 *)"\x0f\x01\xd9", 3));
+	cr_expect(!thinvm_is_vmmcall((const u8 *)"\x0f\x01\xc1", 3), "VMCALL");
+	cr_expect(!thinvm_is_vmmcall((const u8 *)"\x0f\x01", 2), "truncated");
+	cr_expect(!thinvm_is_vmmcall((const u8 *)"\x0f\x0b\xd9", 3), "UD2");
+}
