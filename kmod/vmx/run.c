@@ -271,6 +271,14 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		return 1;
 	case EXIT_REASON_EPT_VIOLATION:
 		return handle_ept_violation(vcpu);
+	case EXIT_REASON_PAUSE_INSTRUCTION:
+		/*
+		 * The guest spins, likely on a vCPU that is not running: going
+		 * round the run loop lets the host take its interrupts and the
+		 * scheduler run whoever is due (cond_resched()). The PAUSE is
+		 * only a hint: skipped, as KVM does.
+		 */
+		return skip_instruction(vcpu);
 	default:
 		thinvm_vcpu_internal_error(vcpu,
 			KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, reason);
