@@ -274,10 +274,7 @@ static int create_vcpus(struct run_vm *vm, const struct run_options *o)
 		c->index = i;
 		c->fd = ioctl(vm->fd, KVM_CREATE_VCPU, i);
 		if (c->fd < 0) {
-			int e = errno;
-
-			r = failed("%s: KVM_CREATE_VCPU %u: %s%s", o->device, i, strerror(e),
-				   e == EOPNOTSUPP ? " (this thinvm backend cannot run vCPUs yet)" : "");
+			r = failed("%s: KVM_CREATE_VCPU %u: %s", o->device, i, strerror(errno));
 			break;
 		}
 		c->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);

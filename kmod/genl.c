@@ -97,8 +97,7 @@ static int put_caps(struct sk_buff *skb)
 			      THINVM_HC_EXIT_SUPPORTED, THINVM_A_CAPS_PAD) ||
 	    nla_put_u32(skb, THINVM_A_CAPS_HOTPLUG_MODES,
 			BIT(__THINVM_HOTPLUG_MODE_COUNT) - 1) ||
-	    nla_put_u32(skb, THINVM_A_CAPS_MAX_VCPUS,
-			thinvm_backend->vcpu_create ? THINVM_MAX_VCPUS : 0) ||
+	    nla_put_u32(skb, THINVM_A_CAPS_MAX_VCPUS, THINVM_MAX_VCPUS) ||
 	    nla_put_u32(skb, THINVM_A_CAPS_POSSIBLE_CPUS, nr_cpu_ids) ||
 	    nla_put_u64_64bit(skb, THINVM_A_CAPS_FEATURES, thinvm_features_host(),
 			      THINVM_A_CAPS_PAD))
@@ -453,8 +452,7 @@ static int put_profile(struct sk_buff *skb, const void *obj)
 		    p->nent * sizeof(*p->cpuid), p->cpuid) ||
 	    (p->nmsrs && nla_put(skb, THINVM_A_PROFILE_VMX_MSRS,
 				 p->nmsrs * sizeof(p->msrs[0]), p->msrs)) ||
-	    nla_put_u32(skb, THINVM_A_PROFILE_MAX_VCPUS,
-			thinvm_backend->vcpu_create ? p->policy.vm_max_vcpus : 0) ||
+	    nla_put_u32(skb, THINVM_A_PROFILE_MAX_VCPUS, p->policy.vm_max_vcpus) ||
 	    nla_put_u32(skb, THINVM_A_PROFILE_HV_VCPU_LIMIT,
 			p->policy.hv_vcpu_limit) ||
 	    nla_put_u64_64bit(skb, THINVM_A_PROFILE_HC_SUPPORTED,

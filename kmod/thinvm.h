@@ -212,7 +212,7 @@ struct thinvm_backend {
 };
 
 extern const struct thinvm_backend thinvm_svm;
-const struct thinvm_backend *thinvm_vmx_backend(void);
+extern const struct thinvm_backend thinvm_vmx;
 extern const struct thinvm_backend *thinvm_backend;
 
 /* virt.c: virtualization on while at least one VM exists. */

@@ -337,8 +337,6 @@ int thinvm_vcpu_create(struct thinvm_vm *vm, unsigned long id)
 	struct thinvm_vcpu *vcpu;
 	int r;
 
-	if (!thinvm_backend->vcpu_create)
-		return -EOPNOTSUPP;
 	if (id >= THINVM_MAX_VCPUS)
 		return -EINVAL;
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);

@@ -281,36 +281,34 @@ static int thinvm_vm_release(struct inode *inode, struct file *file)
 
 long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 {
-	bool runs = thinvm_backend->vcpu_create;
-
 	switch (cap) {
 	case KVM_CAP_USER_MEMORY:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		/* Asked of a VM: its own maximum, which policy may lower. */
-		return runs ? (vm ? READ_ONCE(vm->max_vcpus) : THINVM_MAX_VCPUS) : 0;
+		return vm ? READ_ONCE(vm->max_vcpus) : THINVM_MAX_VCPUS;
 	case KVM_CAP_MAX_VCPU_ID:
 		/* Ids stay 0 to 63 whatever the count allowed. */
-		return runs ? THINVM_MAX_VCPUS : 0;
+		return THINVM_MAX_VCPUS;
 	case KVM_CAP_NR_MEMSLOTS:
 		return THINVM_MAX_MEMSLOTS;
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_READONLY_MEM:	/* writes to them exit as MMIO */
 	case KVM_CAP_EXT_CPUID:		/* KVM_{GET_SUPPORTED,SET,GET}_CPUID2 */
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
-		return runs;
+		return 1;
 	case KVM_CAP_GET_MSR_FEATURES:	/* the VMX capability MSRs; none on SVM */
 		return 1;
 	case KVM_CAP_HYPERV_CPUID:	/* KVM_GET_SUPPORTED_HV_CPUID on vCPUs */
-		return runs;
+		return 1;
 	case KVM_CAP_SYS_HYPERV_CPUID:	/* ...and on the device */
 		return 1;
 	case KVM_CAP_HYPERV_ENLIGHTENED_VMCS:
-		return runs && !strcmp(thinvm_backend->name, "vmx");
+		return !strcmp(thinvm_backend->name, "vmx");
 	case KVM_CAP_EXIT_HYPERCALL:
 		/* As KVM, the mask of what may exit; here within the ceiling. */
-		return runs ? THINVM_HC_EXIT_SUPPORTED & thinvm_policy_hc_ceiling() : 0;
+		return THINVM_HC_EXIT_SUPPORTED & thinvm_policy_hc_ceiling();
 	default:
 		return 0;
 	}
@@ -327,7 +325,7 @@ static int vm_enable_cap(struct thinvm_vm *vm, const struct kvm_enable_cap *cap)
 
 	if (cap->flags)
 		return -EINVAL;
-	if (cap->cap != KVM_CAP_EXIT_HYPERCALL || !thinvm_backend->vcpu_create)
+	if (cap->cap != KVM_CAP_EXIT_HYPERCALL)
 		return -EINVAL;
 	r = thinvm_hc_mask_check(cap->args[0], thinvm_policy_hc_ceiling());
 	if (r == -EPERM)

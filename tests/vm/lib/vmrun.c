@@ -248,27 +248,3 @@ int vr_wait_vms(int n, int timeout_ms)
 		usleep(20000);
 	return now;
 }
-
-void vr_require_vcpus(void)
-{
-	const char *args[] = { vr_guest("hello.elf"), NULL };
-	struct vr_result r;
-	int vm, vcpu;
-
-	if (vt_kvm_phase())
-		return;
-	vm = vt_create_vm(THINVM_DEV);
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu >= 0) {
-		close(vcpu);
-		close(vm);
-		return;
-	}
-	TEST_ASSERT(errno == EOPNOTSUPP, "KVM_CREATE_VCPU: %s", strerror(errno));
-	close(vm);
-	vr_run(&r, 30, args);
-	TEST_ASSERT(r.status == 125 && strstr(r.err, "cannot run vCPUs yet"),
-		    "vmctl run on a backend without vCPUs: exit %d, stderr \"%s\"", r.status, r.err);
-	vt_skip("thinvm's %s backend cannot run vCPUs yet (vmctl run says so and exits 125)",
-		vt_vendor());
-}

@@ -75,13 +75,6 @@ int vr_vms_alive(void);
 /* Poll until vr_vms_alive() is @n, up to @timeout_ms; returns the last count. */
 int vr_wait_vms(int n, int timeout_ms);
 
-/*
- * Skip when thinvm's backend on this lane cannot run vCPUs yet, as
- * vt_require_vcpus() does, but only after checking that vmctl run says so
- * there too (exit 125, a message naming the reason) rather than crashing.
- */
-void vr_require_vcpus(void);
-
 /* Milliseconds on CLOCK_MONOTONIC. */
 double vr_now(void);
 

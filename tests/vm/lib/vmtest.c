@@ -247,22 +247,6 @@ void vt_vm_destroy(struct vt_vm *vm)
 	close(vm->sys);
 }
 
-void vt_require_vcpus(void)
-{
-	int vm;
-
-	if (vt_kvm_phase())
-		return;
-	vm = vt_create_vm(THINVM_DEV);
-	int vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-
-	if (vcpu < 0 && errno == EOPNOTSUPP)
-		vt_skip("thinvm's %s backend cannot run vCPUs yet", vt_vendor());
-	TEST_ASSERT(vcpu >= 0, "KVM_CREATE_VCPU");
-	close(vcpu);
-	close(vm);
-}
-
 /* Tests that do not compare with KVM leave this false. */
 __attribute__((weak)) const bool vt_compares_with_kvm;
 

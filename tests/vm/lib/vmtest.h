@@ -97,9 +97,6 @@ void vt_vm_destroy(struct vt_vm *vm);
 /* Protected mode: make the vCPU run at CPL 3 (CS, SS, DS, ES at DPL 3). */
 void vt_set_cpl3(struct vt_vm *vm);
 
-/* Skip the test when thinvm's backend on this lane cannot run vCPUs yet. */
-void vt_require_vcpus(void);
-
 /*
  * KVM as the oracle, in two phases (run-tests.sh). KVM turns SVM on and off
  * in every CPU whenever its first VM is created and its last one closed, and

@@ -60,7 +60,6 @@ int main(int argc, char **argv)
 		else
 			TEST_ASSERT(0, "usage: hc_probe [--name NAME] [--wait-ms N]");
 	}
-	vt_require_vcpus();
 	vt_vm_create(&v, THINVM_DEV, 0x10000, probe_guest, probe_guest_end - probe_guest,
 		     VT_LONG64);
 	if (name) {

@@ -291,7 +291,6 @@ int main(void)
 	struct outcome t, k;
 	struct kvm_cpuid2 *ts, *ks;
 
-	vt_require_vcpus();
 	if (vt_kvm_phase())
 		goto compare;
 	check_supported_alone();

@@ -35,7 +35,6 @@ int main(void)
 {
 	char thinvm[64], kvm[64];
 
-	vt_require_vcpus();
 	if (!vt_kvm_phase()) {
 		run_example(THINVM_DEV, thinvm, sizeof(thinvm));
 		TEST_ASSERT(!strcmp(thinvm, "hello\n"), "thinvm printed \"%s\"", thinvm);

@@ -142,7 +142,6 @@ int main(void)
 	};
 	struct outcome t, k;
 
-	vt_require_vcpus();
 	if (!vt_kvm_phase()) {
 		reserved_fields();
 		scenario(THINVM_DEV, &t);

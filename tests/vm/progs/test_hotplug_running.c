@@ -111,7 +111,6 @@ int main(void)
 
 	vt_require_hotplug_cpu(CPU);
 	atexit(cpu_back_online);
-	vt_require_vcpus();
 	r = tnl_open(&nl);
 	TEST_ASSERT(!r, "tnl_open: %s", strerror(-r));
 	TEST_ASSERT(!tnl_subscribe(nl), "subscribe");

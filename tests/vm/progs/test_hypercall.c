@@ -132,7 +132,6 @@ int main(void)
 {
 	struct outcome t, k;
 
-	vt_require_vcpus();
 	if (vt_kvm_phase())
 		goto compare;
 	scenario(THINVM_DEV, &t, true);

@@ -437,7 +437,6 @@ int main(void)
 	struct outcome t, k;
 	int r;
 
-	vt_require_vcpus();
 	if (vt_kvm_phase())
 		goto compare;
 	r = tnl_open(&nl);

@@ -148,7 +148,6 @@ int main(void)
 {
 	struct outcome t64, t16, tbad, k;
 
-	vt_require_vcpus();
 	if (vt_kvm_phase()) {
 		vt_load_outcome("mmio64", &t64, sizeof(t64));
 		vt_load_outcome("mmio16", &t16, sizeof(t16));

@@ -164,7 +164,6 @@ int main(void)
 {
 	struct outcome t, k;
 
-	vt_require_vcpus();
 	if (vt_kvm_phase())
 		goto compare;
 	check_index_list();

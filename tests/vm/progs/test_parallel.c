@@ -223,7 +223,6 @@ int main(void)
 {
 	bool passed = true;
 
-	vt_require_vcpus();
 	if (!vt_kvm_phase()) {
 		check_parallel(THINVM_DEV);
 		check_many(THINVM_DEV);

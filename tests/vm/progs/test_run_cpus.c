@@ -50,7 +50,6 @@ int main(void)
 	const char *halt_args[] = { "--device", vr_device(), "--cpus", "2", halt, NULL };
 	struct vr_result r;
 
-	vr_require_vcpus();
 	/* Before any work: without thinvm's results there is nothing to compare. */
 	if (vt_kvm_phase())
 		vt_load_outcome("run_cpus", saved, sizeof(saved));

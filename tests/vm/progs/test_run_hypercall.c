@@ -93,7 +93,6 @@ int main(void)
 	struct tnl_event ev;
 	bool refused = false;
 
-	vr_require_vcpus();
 	if (vt_kvm_phase()) {
 		/* Before any work: without thinvm's output there is nothing to compare. */
 		vt_load_outcome("run_hypercall", thinvm, sizeof(thinvm));

@@ -72,7 +72,6 @@ int main(void)
 	struct vr_result r;
 	struct tnl *nl;
 
-	vr_require_vcpus();
 	if (vt_kvm_phase()) {
 		const char *a[] = { "--device", "/dev/kvm", "--name", NAME, vr_guest("hello.elf"), NULL };
 

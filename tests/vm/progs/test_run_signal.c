@@ -63,7 +63,6 @@ int main(void)
 	const char *spin;
 	char done = 1;
 
-	vr_require_vcpus();
 	/*
 	 * On KVM only where it ran on thinvm: KVM is the oracle. (Where it
 	 * did not, in the Bochs lane, two vCPUs spinning on KVM starved the

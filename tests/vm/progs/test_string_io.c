@@ -157,7 +157,6 @@ int main(void)
 {
 	static struct outcome t, k;
 
-	vt_require_vcpus();
 	if (vt_kvm_phase())
 		goto compare;
 	scenario(THINVM_DEV, &t);

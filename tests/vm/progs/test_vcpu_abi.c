@@ -111,7 +111,6 @@ int main(void)
 {
 	struct outcome t, k;
 
-	vt_require_vcpus();
 	if (!vt_kvm_phase()) {
 		scenario(THINVM_DEV, &t);
 		TEST_ASSERT(t.child_rc == 0, "a forked child could use the VM (EIO expected)");
