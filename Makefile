@@ -124,10 +124,13 @@ $(BUS_TEST): tests/bus/test_thinvmd_bus.c
 # Everything but main() of vmctl and thinvmd is unit-tested.
 UNIT_OBJS = $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) \
 	$(filter-out %/main.o,$(DAEMON_OBJS))
-$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(UNIT_OBJS)
+# The benchmark's statistics, plain C in the emulated-host test library.
+BENCH_STATS_SRCS := tests/vm/lib/bench_stats.c
+$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(BENCH_STATS_SRCS) $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Ikmod -Idaemon -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
-		$(UNIT_OBJS) -lcriterion $(NL_LIBS) $(DAEMON_LIBS)
+	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Ikmod -Idaemon -Itests/vm/lib -o $@ $(UNIT_SRCS) \
+		$(SHARED_KMOD_SRCS) $(BENCH_STATS_SRCS) $(UNIT_OBJS) -lcriterion -lm $(NL_LIBS) \
+		$(DAEMON_LIBS)
 
 unit: deps $(UNIT_BIN)
 	$(UNIT_BIN)
