@@ -104,6 +104,8 @@ Test(bench_stats, ratios_of_medians)
 	cr_assert_str_eq(buf, "0.15x");
 	bs_fmt_ratio(buf, sizeof(buf), &b, &f);
 	cr_assert_str_eq(buf, "137x");
+	bs_fmt_ratio(buf, sizeof(buf), &f, &b);
+	cr_assert_str_eq(buf, "0.00729x", "small ratios keep three digits");
 	bs_fmt_ratio(buf, sizeof(buf), &t, &none);
 	cr_assert_str_eq(buf, "n/a");
 }

@@ -49,6 +49,21 @@ else
 	report FAIL module-load "$(dmesg | grep thinvm | tail -n1)"
 fi
 
+# make bench (tests/bench/run.sh): the table on the results port, nothing else.
+if grep -q 'thinvm_mode=bench' /proc/cmdline; then
+	iters=$(sed -n 's/.*thinvm_bench_iters=\([0-9]*\).*/\1/p' /proc/cmdline)
+	runs=$(sed -n 's/.*thinvm_bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
+	insmod /lib/thinvm/thinvm_floor.ko
+	bench --iters "${iters:-2000}" --runs "${runs:-5}" >/tmp/bench.out 2>&1
+	rc=$?
+	cat /tmp/bench.out
+	echo BENCH-BEGIN >&3
+	cat /tmp/bench.out >&3
+	echo "BENCH-END $rc" >&3
+	sync
+	poweroff -f
+fi
+
 # Every lane compares with KVM, once per boot (tests/vm/README.md).
 run-tests.sh "$lane" /tests || failed=$((failed + 1))
 

@@ -72,8 +72,10 @@ static void fmt_number(char *buf, size_t size, double x, const char *unit)
 		snprintf(buf, size, "%.0f%s", x, unit);
 	else if (x >= 10)
 		snprintf(buf, size, "%.1f%s", x, unit);
-	else
+	else if (x >= 0.1)
 		snprintf(buf, size, "%.2f%s", x, unit);
+	else
+		snprintf(buf, size, "%.3g%s", x, unit);
 }
 
 void bs_fmt_value(char *buf, size_t size, const struct bs_sample *s)

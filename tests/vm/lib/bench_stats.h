@@ -40,7 +40,7 @@ double bs_spread(const double *v, size_t n);
  * integers from 100 on, one decimal below. "n/a" when @s has no number.
  */
 void bs_fmt_value(char *buf, size_t size, const struct bs_sample *s);
-/* The ratio of two medians, "0.45x" or "12.3x" or "123x"; "n/a" if either is missing. */
+/* The ratio of two medians, "0.00729x", "0.45x", "12.3x" or "123x"; "n/a" if either is missing. */
 void bs_fmt_ratio(char *buf, size_t size, const struct bs_sample *num,
 		  const struct bs_sample *den);
 
