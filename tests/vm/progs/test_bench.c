@@ -12,8 +12,9 @@
 const bool vt_compares_with_kvm = true;
 
 static const char *const rows[] = { "hc", "pio", "map", "cpuid", "mmio" };
-static const char *const scales[] = { "create", "mem_vm", "mem_vcpu", "rate1", "rate2",
-				      "rate4" };
+static const char *const scales[] = { "create", "rate1", "rate2", "rate4" };
+/* MemFree over 20 VMs can miss a VM of a few hundred bytes: n/a is allowed. */
+static const char *const memory[] = { "mem_vm", "mem_vcpu" };
 
 int main(void)
 {
@@ -23,13 +24,21 @@ int main(void)
 	int n;
 
 	vt_require_vcpus();
-	n = bsm_run(vt_kvm_phase() ? "--iters 50 --runs 2 --columns kvm" :
+	n = bsm_run(vt_kvm_phase() ? "--iters 50 --runs 1 --columns kvm" :
 				     "--iters 50 --runs 2 --columns thinvm", cells);
 	/* A second per exit would be a hang, not a cost. */
 	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		bsm_expect_number(bsm_find(cells, n, col, rows[i]), 1e9);
 	for (unsigned int i = 0; i < sizeof(scales) / sizeof(scales[0]); i++)
 		bsm_expect_number(bsm_find(cells, n, col, scales[i]), 1e12);
+	for (unsigned int i = 0; i < sizeof(memory) / sizeof(memory[0]); i++) {
+		const struct bsm_cell *c = bsm_find(cells, n, col, memory[i]);
+
+		if (c->na)
+			TEST_ASSERT(c->why[0], "%s %s: n/a without a reason", col, memory[i]);
+		else
+			bsm_expect_number(c, 1e6);
+	}
 	push = bsm_find(cells, n, col, "push");
 	if (vt_kvm_phase())
 		TEST_ASSERT(push->na && push->why[0], "KVM has a policy push time?");
