@@ -47,6 +47,22 @@ double bsc_create_destroy(const char *dev, unsigned int n, char *why, size_t why
 	return t0 / n;
 }
 
+double bsc_null_ioctl(const char *dev, unsigned int n)
+{
+	struct vt_vm v;
+	double t0;
+
+	/* A VM fd with a vCPU, as for the rows; the guest never runs (HLT). */
+	vt_vm_create(&v, dev, MEM_SIZE, "\xf4", 1, VT_LONG64);
+	t0 = br_now_ns();
+	for (unsigned int i = 0; i < n; i++)
+		TEST_ASSERT(ioctl(v.fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) > 0,
+			    "%s: KVM_CHECK_EXTENSION", dev);
+	t0 = br_now_ns() - t0;
+	vt_vm_destroy(&v);
+	return t0 / n;
+}
+
 /*
  * MemFree in KiB, with every CPU's pending counter deltas folded in first
  * (vm.stat_refresh): otherwise small allocations show up a second later.

@@ -15,6 +15,12 @@
 double bsc_create_destroy(const char *dev, unsigned int n, char *why, size_t why_size);
 
 /*
+ * ns per KVM_CHECK_EXTENSION on a VM fd, over @n: the price of a system
+ * call into the device, to set the exits to userspace against.
+ */
+double bsc_null_ioctl(const char *dev, unsigned int n);
+
+/*
  * KiB of MemFree that @n idle VMs (no memory, no vCPU) take, each, and
  * then one vCPU in each of them (*@per_vcpu_kib).
  */

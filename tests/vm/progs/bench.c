@@ -37,12 +37,13 @@ static const char *const col_names[COLS] = { "floor", "kvm", "thinvm" };
 static const char *const col_devs[COLS] = { NULL, "/dev/kvm", THINVM_DEV };
 
 enum scale {
-	SC_PUSH, SC_CREATE, SC_MEM_VM, SC_MEM_VCPU, SC_RATE1, SC_RATE2, SC_RATE4, SCALES
+	SC_PUSH, SC_IOCTL, SC_CREATE, SC_MEM_VM, SC_MEM_VCPU, SC_RATE1, SC_RATE2, SC_RATE4, SCALES
 };
 static const struct {
 	const char *title, *key;
 } scales[SCALES] = {
 	[SC_PUSH] = { "policy push latency (ns)", "push" },
+	[SC_IOCTL] = { "null ioctl on a VM fd (ns)", "ioctl" },
 	[SC_CREATE] = { "VM create+destroy (ns)", "create" },
 	[SC_MEM_VM] = { "memory per idle VM (KiB)", "mem_vm" },
 	[SC_MEM_VCPU] = { "memory per vCPU (KiB)", "mem_vcpu" },
@@ -102,6 +103,7 @@ static void measure_scale(enum col c)
 		MEASURE(&scale[SC_PUSH][c], bsc_policy_push(why_, sizeof(why_)));
 	else
 		bs_na(&scale[SC_PUSH][c], "KVM has no policy channel");
+	MEASURE(&scale[SC_IOCTL][c], bsc_null_ioctl(dev, iters));
 	/* KVM takes tens of ms per VM under TCG: 50 make a run of seconds. */
 	MEASURE(&scale[SC_CREATE][c],
 		bsc_create_destroy(dev, iters >= 1000 ? 50 : 10, why_, sizeof(why_)));

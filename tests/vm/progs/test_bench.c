@@ -12,7 +12,7 @@
 const bool vt_compares_with_kvm = true;
 
 static const char *const rows[] = { "hc", "pio", "map", "cpuid", "mmio" };
-static const char *const scales[] = { "create", "rate1", "rate2", "rate4" };
+static const char *const scales[] = { "ioctl", "create", "rate1", "rate2", "rate4" };
 /* MemFree over 20 VMs can miss a VM of a few hundred bytes: n/a is allowed. */
 static const char *const memory[] = { "mem_vm", "mem_vcpu" };
 
