@@ -27,7 +27,7 @@ static const struct thinvm_backend *pick_backend(void)
 	case THINVM_VENDOR_SVM:
 		return &thinvm_svm;
 	case THINVM_VENDOR_VMX:
-		return &thinvm_vmx;
+		return thinvm_vmx_backend();
 	default:
 		return NULL;
 	}

@@ -78,3 +78,22 @@ void thinvm_mmio_complete(struct thinvm_vcpu *vcpu)
 	vcpu->rip += mov->len;
 	vcpu->mmio_in_pending = false;
 }
+
+/*
+ * A nested page fault (NPT or EPT) at @gpa: the page mapped from its memory
+ * slot, or, with no RAM there or a write to a read-only slot, MMIO.
+ */
+int thinvm_nested_fault(struct thinvm_vcpu *vcpu, u64 gpa, bool write)
+{
+	int r = thinvm_vm_fault(vcpu->vm, gpa, write);
+
+	switch (r) {
+	case 0:
+		return 1;
+	case -ENOENT:
+	case -EPERM:
+		return thinvm_mmio_exit(vcpu, gpa);
+	default:
+		return r;
+	}
+}

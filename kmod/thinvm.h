@@ -212,7 +212,7 @@ struct thinvm_backend {
 };
 
 extern const struct thinvm_backend thinvm_svm;
-extern const struct thinvm_backend thinvm_vmx;
+const struct thinvm_backend *thinvm_vmx_backend(void);
 extern const struct thinvm_backend *thinvm_backend;
 
 /* virt.c: virtualization on while at least one VM exists. */
@@ -389,6 +389,8 @@ void thinvm_emulation_failure(struct thinvm_vcpu *vcpu,
 
 /* mmio.c */
 int thinvm_mmio_exit(struct thinvm_vcpu *vcpu, u64 gpa);
+/* 1 (enter again), 0 (KVM_EXIT_MMIO) or an error, as a vcpu_run exit. */
+int thinvm_nested_fault(struct thinvm_vcpu *vcpu, u64 gpa, bool write);
 void thinvm_mmio_complete(struct thinvm_vcpu *vcpu);
 
 /* cpuid.c */

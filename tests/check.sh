@@ -18,6 +18,14 @@ lanes=${THINVM_LANES:-svm svm4 vmx systemd}
 
 # Lanes 1 and 2 boot with this; panic on any oops or WARN, no reboot.
 CMDLINE_BASE="console=ttyS0 quiet panic=-1 oops=panic panic_on_warn=1"
+# THINVM_VMX_VCPUS=1: lane 2 loads thinvm.ko with the experimental VMX vCPUs.
+if [ "${THINVM_VMX_VCPUS:-0}" = 1 ]; then
+	CMDLINE_BASE="$CMDLINE_BASE thinvm.vmx_vcpus=1"
+fi
+# THINVM_TESTS="mmio hello" runs only those emulated-host tests (developing).
+if [ -n "${THINVM_TESTS:-}" ]; then
+	CMDLINE_BASE="$CMDLINE_BASE thinvm_tests=$(echo $THINVM_TESTS | tr ' ' ,)"
+fi
 
 add() { echo "$*" >>"$results"; }
 

@@ -162,25 +162,6 @@ static int skip_instruction(struct thinvm_vcpu *vcpu, unsigned int len)
 	return 1;
 }
 
-static int handle_npf(struct thinvm_vcpu *vcpu)
-{
-	struct vmcb_control_area *ctl = &to_svm(vcpu)->vmcb->control;
-	u64 gpa = ctl->exit_info_2;
-	bool write = ctl->exit_info_1 & NPF_ERR_WRITE;
-	int r = thinvm_vm_fault(vcpu->vm, gpa, write);
-
-	switch (r) {
-	case 0:
-		return 1;
-	case -ENOENT:
-	case -EPERM:
-		/* No RAM there, or a write to a read-only slot: MMIO. */
-		return thinvm_mmio_exit(vcpu, gpa);
-	default:
-		return r;
-	}
-}
-
 static enum thinvm_exit_stat exit_stat(u32 code)
 {
 	switch (code) {
@@ -279,7 +260,8 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
 	case SVM_EXIT_NPF:
-		return handle_npf(vcpu);
+		return thinvm_nested_fault(vcpu, vmcb->control.exit_info_2,
+					   vmcb->control.exit_info_1 & NPF_ERR_WRITE);
 	case (u32)SVM_EXIT_ERR:
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 		/* As KVM reports it: the low 32 bits of the exit code. */

@@ -32,6 +32,8 @@ static const struct control controls[] = {
 	{ PROC2, VMX_PROC2_EPT, true, "the CPU lacks EPT" },
 	{ PROC2, VMX_PROC2_UNRESTRICTED, true, "the CPU lacks unrestricted guest" },
 	{ PROC2, VMX_PROC2_VPID, false, NULL },
+	/* A vCPU spinning on a lock whose holder is preempted gives way. */
+	{ PROC2, VMX_PROC2_PAUSE_LOOP, false, NULL },
 	{ EXIT, VMX_EXIT_HOST_64, true, "the CPU lacks the 64-bit host exit control" },
 	{ EXIT, VMX_EXIT_SAVE_PAT, true, "the CPU cannot save IA32_PAT at VM exit" },
 	{ EXIT, VMX_EXIT_LOAD_PAT, true, "the CPU cannot load IA32_PAT at VM exit" },
@@ -94,6 +96,7 @@ const char *vmx_config_compute(const struct vmx_ctl_msrs *m,
 	cfg->vpid = cfg->proc2 & VMX_PROC2_VPID;
 	cfg->ins_outs_info = m->basic & VMX_BASIC_HAS_INS_OUTS_INFO;
 	cfg->ept_walk_5 = m->ept_vpid_cap & VMX_EPT_CAP_WALK_5;
+	cfg->pause_loop = cfg->proc2 & VMX_PROC2_PAUSE_LOOP;
 	/* Unrestricted guest frees CR0.PE and CR0.PG of the fixed bits. */
 	cfg->cr0_must1 = m->cr0_fixed0 & ~(CR0_PE | CR0_PG);
 	cfg->cr0_may1 = m->cr0_fixed1 | CR0_PE | CR0_PG;

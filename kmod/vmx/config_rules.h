@@ -31,6 +31,7 @@
 #define VMX_PROC2_EPT			BIT(1)
 #define VMX_PROC2_VPID			BIT(5)
 #define VMX_PROC2_UNRESTRICTED		BIT(7)
+#define VMX_PROC2_PAUSE_LOOP		BIT(10)
 
 #define VMX_EXIT_SAVE_DEBUG		BIT(2)
 #define VMX_EXIT_HOST_64		BIT(9)
@@ -74,6 +75,7 @@ struct vmx_config {
 	bool vpid;		/* VPIDs tag the guest's TLB entries */
 	bool ins_outs_info;	/* INS/OUTS exits name segment and address size */
 	bool ept_walk_5;	/* EPT can walk 5 levels (for an LA57 host) */
+	bool pause_loop;	/* a guest spinning on PAUSE exits */
 	int invept;		/* VMX_INV_*: the narrowest INVEPT there is */
 	int invvpid;		/* ...and INVVPID (0 without VPID) */
 	/*

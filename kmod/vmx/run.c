@@ -126,24 +126,6 @@ static int handle_vmcall(struct thinvm_vcpu *vcpu)
 				vcpu->rip + vmx->exit.insn_len);
 }
 
-static int handle_ept_violation(struct thinvm_vcpu *vcpu)
-{
-	struct vmx_vcpu *vmx = to_vmx(vcpu);
-	u64 gpa = vmx->exit.gpa;
-	int r = thinvm_vm_fault(vcpu->vm, gpa, vmx->exit.qual & EPT_QUAL_WRITE);
-
-	switch (r) {
-	case 0:
-		return 1;
-	case -ENOENT:
-	case -EPERM:
-		/* No RAM there, or a write to a read-only slot: MMIO. */
-		return thinvm_mmio_exit(vcpu, gpa);
-	default:
-		return r;
-	}
-}
-
 static int handle_exception(struct thinvm_vcpu *vcpu)
 {
 	u32 info = to_vmx(vcpu)->exit.intr_info;
@@ -270,7 +252,16 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		vmx_inject_exception(vmx, X86_TRAP_UD, false, 0);
 		return 1;
 	case EXIT_REASON_EPT_VIOLATION:
-		return handle_ept_violation(vcpu);
+		return thinvm_nested_fault(vcpu, vmx->exit.gpa,
+					   vmx->exit.qual & EPT_QUAL_WRITE);
+	case EXIT_REASON_PAUSE_INSTRUCTION:
+		/*
+		 * The guest spins, likely on a vCPU that is not running: going
+		 * round the run loop lets the host take its interrupts and the
+		 * scheduler run whoever is due (cond_resched()). The PAUSE is
+		 * only a hint: skipped, as KVM does.
+		 */
+		return skip_instruction(vcpu);
 	default:
 		thinvm_vcpu_internal_error(vcpu,
 			KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, reason);

@@ -282,6 +282,12 @@ void vmx_vmcs_init(struct vmx_vcpu *vmx, u64 eptp)
 	vmcs_write(EPT_POINTER, eptp);
 	if (vmx_cfg.vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vmx->vpid);
+	if (vmx_cfg.pause_loop) {
+		/* KVM's defaults: PAUSEs at most 128 cycles apart are one
+		 * spin, which exits once it has lasted 4096 cycles. */
+		vmcs_write(PLE_GAP, 128);
+		vmcs_write(PLE_WINDOW, 4096);
+	}
 	vmcs_write(VMCS_LINK_POINTER, -1ull);
 	/*
 	 * Every CR0 and CR4 bit is the host's: the guest reads the shadows,

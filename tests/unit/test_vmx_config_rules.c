@@ -62,7 +62,8 @@ Test(vmx_config, controls_the_cpu_requires_stay_set)
 	cr_assert_null(vmx_config_compute(&m, &cfg));
 	cr_assert(cfg.proc & PROC_CR3_LOAD_EXITING);
 	/* Nothing thinvm does not want and the CPU does not force is set. */
-	cr_assert_eq(cfg.proc2 & ~(VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED | VMX_PROC2_VPID), 0);
+	cr_assert_eq(cfg.proc2 & ~(VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED | VMX_PROC2_VPID |
+				   VMX_PROC2_PAUSE_LOOP), 0);
 }
 
 Test(vmx_config, unrestricted_guest_frees_pe_and_pg)
@@ -127,6 +128,19 @@ Test(vmx_config, each_missing_control_is_named)
 		cr_assert(strstr(why, required[i].word), "'%s' lacks '%s'", why,
 			  required[i].word);
 	}
+}
+
+Test(vmx_config, pause_loop_exiting_is_optional)
+{
+	struct vmx_ctl_msrs m = skylake();
+	struct vmx_config cfg;
+
+	cr_assert_null(vmx_config_compute(&m, &cfg));
+	cr_assert(cfg.pause_loop && cfg.proc2 & VMX_PROC2_PAUSE_LOOP);
+	m.proc2 &= ~((u64)VMX_PROC2_PAUSE_LOOP << 32);
+	cr_assert_null(vmx_config_compute(&m, &cfg));
+	cr_assert(!cfg.pause_loop);
+	cr_assert_eq(cfg.proc2 & VMX_PROC2_PAUSE_LOOP, 0);
 }
 
 Test(vmx_config, vpid_is_optional_and_needs_invvpid)

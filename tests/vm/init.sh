@@ -41,8 +41,12 @@ for m in $stock; do
 	insmod "/lib/stock/$m.ko" || report FAIL stock-modules "$m.ko did not load"
 done
 
-echo "+ insmod thinvm.ko"
-if insmod /lib/thinvm/thinvm.ko; then
+# thinvm.vmx_vcpus=1 on the command line (THINVM_VMX_VCPUS=1 make check):
+# the VMX backend's experimental vCPUs, for every load below.
+margs=$(sed -n 's/.*thinvm\.vmx_vcpus=\([01]\).*/vmx_vcpus=\1/p' /proc/cmdline)
+
+echo "+ insmod thinvm.ko $margs"
+if insmod /lib/thinvm/thinvm.ko $margs; then
 	dmesg | grep 'thinvm: ' | grep -v taint
 	report PASS module-load
 else
@@ -69,7 +73,7 @@ run-tests.sh "$lane" /tests || failed=$((failed + 1))
 
 echo "+ rmmod thinvm; insmod thinvm.ko"
 if rmmod thinvm && [ ! -e /dev/thinvm ] && [ ! -e /sys/kernel/thinvm ] &&
-	insmod /lib/thinvm/thinvm.ko && [ -c /dev/thinvm ]; then
+	insmod /lib/thinvm/thinvm.ko $margs && [ -c /dev/thinvm ]; then
 	report PASS module-reload
 else
 	report FAIL module-reload "unload or reload failed"
@@ -80,7 +84,7 @@ fi
 last=$(($(nproc) - 1))
 echo "+ insmod thinvm.ko fault_incompatible_cpus=$last"
 rmmod thinvm
-if insmod /lib/thinvm/thinvm.ko fault_incompatible_cpus=$last 2>/dev/null; then
+if insmod /lib/thinvm/thinvm.ko $margs fault_incompatible_cpus=$last 2>/dev/null; then
 	report FAIL load-refuses-incompatible-cpu "loaded with CPU$last incompatible"
 	rmmod thinvm
 elif ! dmesg | grep -q "thinvm: CPU$last: .* is .* here, .* on CPU0 (fault injected).*not loading"; then
@@ -89,7 +93,7 @@ else
 	dmesg | grep "thinvm: CPU$last: " | tail -n1
 	report PASS load-refuses-incompatible-cpu
 fi
-insmod /lib/thinvm/thinvm.ko || report FAIL module-reload "could not load again"
+insmod /lib/thinvm/thinvm.ko $margs || report FAIL module-reload "could not load again"
 
 bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection|RIP:' | head -n1)
 if [ -z "$bad" ]; then

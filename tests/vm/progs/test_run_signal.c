@@ -17,6 +17,11 @@ const bool vt_compares_with_kvm = true;
 asm(".pushsection .rodata\n"
     ".code32\n"
     "spin_guest:\n"
+    /* IF=1, though nothing is injected: Bochs (lane 2) re-evaluates
+     * interrupt masking at VM entry only when RFLAGS.IF changes, so a
+     * guest entered with IF=0 that never exits would hold off the
+     * host's interrupts, and its kick, for good (tests/vm/bochs/README.md). */
+    "	sti\n"
     "1:	jmp 1b\n"
     "spin_guest_end:\n"
     ".code64\n"
