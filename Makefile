@@ -69,7 +69,7 @@ UNIT_BIN := $(BUILD)/unit-tests
 SHARED_KMOD_SRCS := kmod/cpuid_rules.c kmod/hypercall_rules.c kmod/policy_rules.c kmod/admission_rules.c kmod/hwcaps.c kmod/memslot_rules.c kmod/sregs_rules.c \
 	kmod/msr_rules.c kmod/decode.c kmod/guest_walk.c kmod/feature_rules.c kmod/vmx/config_rules.c
 
-.PHONY: all deps module userspace vmprogs unit check demo bench install \
+.PHONY: all deps module userspace vmprogs unit check demo bench bench-profile install \
 	install-tests clean
 all: deps module userspace
 
@@ -152,6 +152,13 @@ BENCH_RUNS ?= 5
 bench: all
 	tests/bench/run.sh $(if $(filter-out 0,$(ICOUNT)),--icount) \
 		--iters $(BENCH_ITERS) --runs $(BENCH_RUNS)
+
+# Where one round trip of a row goes on thinvm, instruction by instruction
+# (gdb single-steps it in lane 1; tests/bench/README.md). ROW: hc pio map
+# cpuid mmio.
+ROW ?= hc
+bench-profile: all
+	tests/bench/profile.sh $(ROW)
 
 install: all
 	install -D -m 0644 kmod/thinvm.ko \

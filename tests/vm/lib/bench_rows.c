@@ -209,6 +209,41 @@ double br_measure_dev(const char *dev, enum br_row row, unsigned int iters,
 	return ns / iters;
 }
 
+enum br_row br_row_of(const char *key)
+{
+	int r;
+
+	for (r = 0; r < BR_ROWS && strcmp(key, rows[r].key); r++)
+		;
+	return r;
+}
+
+void br_spin_dev(const char *dev, enum br_row row)
+{
+	static const unsigned int user_exit[BR_ROWS] = {
+		[BR_PIO_USER] = KVM_EXIT_IO, [BR_MAP_USER] = KVM_EXIT_HYPERCALL,
+		[BR_MMIO_USER] = KVM_EXIT_MMIO,
+	};
+	const char *end, *code = br_guest(row, &end);
+	struct vt_vm v;
+
+	vt_vm_create(&v, dev, MEM_SIZE, code, end - code, VT_LONG64);
+	if (row == BR_MAP_USER) {
+		struct kvm_enable_cap cap = { .cap = KVM_CAP_EXIT_HYPERCALL,
+					      .args = { 1ULL << 12 } };
+
+		TEST_ASSERT(!ioctl(v.fd, KVM_ENABLE_CAP, &cap), "KVM_ENABLE_CAP(EXIT_HYPERCALL)");
+	}
+	printf("bench: spinning on \"%s\" (%s)\n", br_title(row), dev);
+	fflush(stdout);
+	for (;;) {
+		if (user_exit[row])
+			run_to_user(&v, 1u << 30, user_exit[row]);
+		else
+			br_run_in_kernel(&v, 1u << 30);
+	}
+}
+
 const char *br_floor_unavailable(void)
 {
 	if (strcmp(vt_vendor(), "svm"))

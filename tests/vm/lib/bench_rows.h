@@ -30,6 +30,14 @@ const char *br_key(enum br_row row);
 double br_measure_dev(const char *dev, enum br_row row, unsigned int iters,
 		      char *why, size_t why_size);
 
+/*
+ * @row's loop on @dev for ever (tests/bench/profile.sh single-steps it);
+ * says so on stdout first.
+ */
+void br_spin_dev(const char *dev, enum br_row row) __attribute__((noreturn));
+/* The row whose br_key() is @key, or BR_ROWS. */
+enum br_row br_row_of(const char *key);
+
 /* The guest of @row, up to *@end. */
 const char *br_guest(enum br_row row, const char **end);
 /* KVM_HC_MAP_GPA_RANGE in a loop, each call counted at guest-physical 0x8000. */

@@ -11,6 +11,9 @@
  *
  * Usage: bench [--iters N] [--runs R] [--columns floor,thinvm,kvm]
  *              [--no-scale] [--raw]
+ *        bench --spin ROW [--device DEV]
+ * --spin runs the guest loop of ROW (hc, pio, map, cpuid, mmio) on DEV
+ * (default /dev/thinvm) for ever, for tests/bench/profile.sh.
  * --raw adds one line per cell for programs:
  *   CELL <column> <key> <median> <spread%>   or   CELL <column> <key> n/a <why>
  */
@@ -125,22 +128,20 @@ static bool available(enum col c, struct bs_sample *cells, size_t stride, size_t
 {
 	static char buf[96];
 	const char *why = NULL;
-	int fd, vm, vcpu, err;
+	int fd, vm, vcpu;
 
 	if (c == COL_FLOOR)
 		why = br_floor_unavailable();
 	else if (access(col_devs[c], F_OK))
 		why = c == COL_KVM ? "no /dev/kvm (KVM not loaded)" : "no /dev/thinvm";
 	if (!why && c != COL_FLOOR) {
-		/* A backend without vCPUs (vt_require_vcpus) measures nothing. */
 		fd = open(col_devs[c], O_RDWR);
 		vm = fd >= 0 ? ioctl(fd, KVM_CREATE_VM, 0) : -1;
 		vcpu = vm >= 0 ? ioctl(vm, KVM_CREATE_VCPU, 0) : -1;
 		if (vcpu < 0) {
-			err = errno;
-			why = err == EOPNOTSUPP ? "this backend cannot run vCPUs yet" : buf;
 			snprintf(buf, sizeof(buf), "cannot create a %s: %s",
-				 vm < 0 ? "VM" : "vCPU", strerror(err));
+				 vm < 0 ? "VM" : "vCPU", strerror(errno));
+			why = buf;
 		}
 		/* Every fd closed, or the VM lives on and keeps SVM on. */
 		if (vcpu >= 0)
@@ -238,8 +239,11 @@ int main(int argc, char **argv)
 		{ "columns", required_argument, NULL, 'c' },
 		{ "no-scale", no_argument, NULL, 'n' },
 		{ "raw", no_argument, NULL, 'R' },
+		{ "spin", required_argument, NULL, 's' },
+		{ "device", required_argument, NULL, 'd' },
 		{ 0 },
 	};
+	const char *spin = NULL, *dev = THINVM_DEV;
 	int o, kvm_sys = -1, kvm_anchor = -1, anchor = -1, sys;
 	char all[] = "floor,thinvm,kvm";
 	struct rlimit files;
@@ -252,8 +256,15 @@ int main(int argc, char **argv)
 		case 'c': parse_columns(optarg); any = true; break;
 		case 'n': do_scale = false; break;
 		case 'R': raw = true; break;
-		default: TEST_ASSERT(0, "usage: bench [--iters N] [--runs R] [--columns LIST] [--no-scale] [--raw]");
+		case 's': spin = optarg; break;
+		case 'd': dev = optarg; break;
+		default: TEST_ASSERT(0, "usage: bench [--iters N] [--runs R] [--columns LIST] [--no-scale] [--raw] | --spin ROW [--device DEV]");
 		}
+	}
+	if (spin) {
+		TEST_ASSERT(br_row_of(spin) < BR_ROWS, "--spin: no row %s (hc, pio, map, cpuid, mmio)",
+			    spin);
+		br_spin_dev(dev, br_row_of(spin));
 	}
 	/* 1000 VMs with a vCPU each are 2000 files (the memory figures). */
 	if (!getrlimit(RLIMIT_NOFILE, &files) && files.rlim_cur < 4096) {
