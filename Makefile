@@ -69,7 +69,7 @@ UNIT_BIN := $(BUILD)/unit-tests
 SHARED_KMOD_SRCS := kmod/cpuid_rules.c kmod/hypercall_rules.c kmod/policy_rules.c kmod/admission_rules.c kmod/hwcaps.c kmod/memslot_rules.c kmod/sregs_rules.c \
 	kmod/msr_rules.c kmod/decode.c kmod/guest_walk.c kmod/feature_rules.c kmod/vmx/config_rules.c
 
-.PHONY: all deps module userspace vmprogs unit check demo install \
+.PHONY: all deps module userspace vmprogs unit check demo bench bench-profile install \
 	install-tests clean
 all: deps module userspace
 
@@ -78,6 +78,7 @@ deps:
 
 module: deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/bench/floor W=1 modules
 
 userspace: deps $(VMCTL) $(THINVMD) $(BUS_TEST) vmprogs $(UNIT_BIN)
 
@@ -96,7 +97,7 @@ $(BUILD)/vmprogs/%: tests/vm/progs/%.c $(VMTEST_LIB) $(LIB_PLAIN_OBJS)
 	@mkdir -p $(dir $@)
 	@mkdir -p $(BUILD)/deps
 	$(CC) $(CFLAGS) -Itests/vm/lib -MMD -MP -MF $(BUILD)/deps/$(notdir $@).d \
-		-o $@ $< $(VMTEST_LIB) $(LIB_PLAIN_OBJS) $(NL_LIBS)
+		-o $@ $< $(VMTEST_LIB) $(LIB_PLAIN_OBJS) $(NL_LIBS) -lm -pthread
 
 $(BUILD)/cli/%.o: cli/%.c
 	@mkdir -p $(dir $@)
@@ -124,10 +125,13 @@ $(BUS_TEST): tests/bus/test_thinvmd_bus.c
 # Everything but main() of vmctl and thinvmd is unit-tested.
 UNIT_OBJS = $(LIB_OBJS) $(filter-out %/vmctl.o,$(CLI_OBJS)) \
 	$(filter-out %/main.o,$(DAEMON_OBJS))
-$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(UNIT_OBJS)
+# The benchmark's statistics, plain C in the emulated-host test library.
+BENCH_STATS_SRCS := tests/vm/lib/bench_stats.c
+$(UNIT_BIN): $(UNIT_SRCS) $(SHARED_KMOD_SRCS) $(BENCH_STATS_SRCS) $(UNIT_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Ikmod -Idaemon -o $@ $(UNIT_SRCS) $(SHARED_KMOD_SRCS) \
-		$(UNIT_OBJS) -lcriterion $(NL_LIBS) $(DAEMON_LIBS)
+	$(CC) $(CFLAGS) $(DAEMON_CFLAGS) -Ikmod -Idaemon -Itests/vm/lib -o $@ $(UNIT_SRCS) \
+		$(SHARED_KMOD_SRCS) $(BENCH_STATS_SRCS) $(UNIT_OBJS) -lcriterion -lm $(NL_LIBS) \
+		$(DAEMON_LIBS)
 
 unit: deps $(UNIT_BIN)
 	$(UNIT_BIN)
@@ -137,6 +141,24 @@ check: all
 
 demo: all
 	tests/demo.sh
+
+# Exit costs against KVM and a bare VMRUN loop, in one lane-1 boot
+# (tests/bench/README.md); not part of make check. ICOUNT=1 runs QEMU with
+# -icount shift=0 (one guest "ns" per executed instruction) instead of
+# wall-clock; BENCH_ITERS and BENCH_RUNS size the runs.
+ICOUNT ?=
+BENCH_ITERS ?= 2000
+BENCH_RUNS ?= 5
+bench: all
+	tests/bench/run.sh $(if $(filter-out 0,$(ICOUNT)),--icount) \
+		--iters $(BENCH_ITERS) --runs $(BENCH_RUNS)
+
+# Where one round trip of a row goes on thinvm, instruction by instruction
+# (gdb single-steps it in lane 1; tests/bench/README.md). ROW: hc pio map
+# cpuid mmio.
+ROW ?= hc
+bench-profile: all
+	tests/bench/profile.sh $(ROW)
 
 install: all
 	install -D -m 0644 kmod/thinvm.ko \
@@ -173,6 +195,7 @@ install-tests: userspace
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/bench/floor clean
 	rm -rf $(BUILD)
 
 # Keep objects that only pattern rules mention (make would delete them).

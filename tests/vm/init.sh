@@ -49,6 +49,41 @@ else
 	report FAIL module-load "$(dmesg | grep thinvm | tail -n1)"
 fi
 
+# make bench (tests/bench/run.sh): the table on the results port, nothing else.
+if grep -q 'thinvm_mode=bench' /proc/cmdline; then
+	iters=$(sed -n 's/.*thinvm_bench_iters=\([0-9]*\).*/\1/p' /proc/cmdline)
+	runs=$(sed -n 's/.*thinvm_bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
+	insmod /lib/thinvm/thinvm_floor.ko
+	bench --iters "${iters:-2000}" --runs "${runs:-5}" >/tmp/bench.out 2>&1
+	rc=$?
+	cat /tmp/bench.out
+	echo BENCH-BEGIN >&3
+	cat /tmp/bench.out >&3
+	echo "BENCH-END $rc" >&3
+	sync
+	poweroff -f
+fi
+
+# make bench-profile (tests/bench/profile.sh): the kernel's text symbols on
+# the results port, then one row's loop for ever, stepped through from
+# QEMU's gdb stub until the host ends the emulator.
+if grep -q 'thinvm_mode=profile' /proc/cmdline; then
+	row=$(sed -n 's/.*thinvm_profile_row=\([a-z]*\).*/\1/p' /proc/cmdline)
+	echo PROFILE-SYMBOLS >&3
+	grep -i ' t ' /proc/kallsyms >&3
+	echo PROFILE-SYMBOLS-END >&3
+	bench --spin "$row" >/tmp/spin.out 2>&1 &
+	spin=$!
+	while kill -0 $spin 2>/dev/null && ! grep -q spinning /tmp/spin.out; do sleep 0.1; done
+	cat /tmp/spin.out
+	if kill -0 $spin 2>/dev/null; then
+		echo "PROFILE-SPINNING $row" >&3
+		wait
+	fi
+	echo PROFILE-FAILED >&3
+	poweroff -f
+fi
+
 # Every lane compares with KVM, once per boot (tests/vm/README.md).
 run-tests.sh "$lane" /tests || failed=$((failed + 1))
 

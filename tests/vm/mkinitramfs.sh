@@ -23,6 +23,9 @@ cp "$here/demo-guest.sh" "$stage/demo.sh"
 cp "$here/run-tests.sh" "$stage/bin/run-tests.sh"
 cp "$vmctl" "$stage/bin/vmctl"
 cp "$ko" "$stage/lib/thinvm/thinvm.ko"
+# make bench's floor (test-only), when make has built it.
+floor=$here/../bench/floor/thinvm_floor.ko
+[ ! -f "$floor" ] || cp "$floor" "$stage/lib/thinvm/thinvm_floor.ko"
 mkdir -p "$stage/usr/share/thinvm/guests"
 cp "$guests"/*.elf "$guests"/*.bin "$stage/usr/share/thinvm/guests/"
 
