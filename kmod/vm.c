@@ -283,6 +283,13 @@ long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 {
 	switch (cap) {
 	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_READONLY_MEM:	/* writes to them exit as MMIO */
+	case KVM_CAP_EXT_CPUID:		/* KVM_{GET_SUPPORTED,SET,GET}_CPUID2 */
+	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
+	case KVM_CAP_GET_MSR_FEATURES:	/* the VMX capability MSRs; none on SVM */
+	case KVM_CAP_HYPERV_CPUID:	/* KVM_GET_SUPPORTED_HV_CPUID on vCPUs */
+	case KVM_CAP_SYS_HYPERV_CPUID:	/* ...and on the device */
 		return 1;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
@@ -293,17 +300,6 @@ long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 		return THINVM_MAX_VCPUS;
 	case KVM_CAP_NR_MEMSLOTS:
 		return THINVM_MAX_MEMSLOTS;
-	case KVM_CAP_IMMEDIATE_EXIT:
-	case KVM_CAP_READONLY_MEM:	/* writes to them exit as MMIO */
-	case KVM_CAP_EXT_CPUID:		/* KVM_{GET_SUPPORTED,SET,GET}_CPUID2 */
-	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
-		return 1;
-	case KVM_CAP_GET_MSR_FEATURES:	/* the VMX capability MSRs; none on SVM */
-		return 1;
-	case KVM_CAP_HYPERV_CPUID:	/* KVM_GET_SUPPORTED_HV_CPUID on vCPUs */
-		return 1;
-	case KVM_CAP_SYS_HYPERV_CPUID:	/* ...and on the device */
-		return 1;
 	case KVM_CAP_HYPERV_ENLIGHTENED_VMCS:
 		return !strcmp(thinvm_backend->name, "vmx");
 	case KVM_CAP_EXIT_HYPERCALL:
