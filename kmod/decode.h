@@ -38,7 +38,7 @@ int thinvm_decode_mov(const u8 *bytes, unsigned int avail, unsigned int mode,
 
 /* Segment registers, in their encoding order. */
 enum { THINVM_SEG_ES, THINVM_SEG_CS, THINVM_SEG_SS, THINVM_SEG_DS,
-       THINVM_SEG_FS, THINVM_SEG_GS };
+       THINVM_SEG_FS, THINVM_SEG_GS, THINVM_SEG_COUNT };
 
 /* MOV to or from a control or debug register (0F 20-23). */
 struct thinvm_mov_cr {

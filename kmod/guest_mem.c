@@ -12,77 +12,96 @@
 #include "guest_walk.h"
 #include "thinvm.h"
 
+/*
+ * The VMM's address of [@gpa, @gpa + @len) when one RAM slot holds it all
+ * (and, for a write, the slot is writable), else NULL. Under the VM's lock,
+ * which every access below holds across its copy: slots cannot move
+ * meanwhile.
+ */
+static void __user *slot_hva(struct thinvm_vm *vm, u64 gpa, unsigned int len,
+			     bool write)
+{
+	struct thinvm_memslot *slot = thinvm_memslot_find(vm, gpa);
+
+	if (!slot || gpa + len > slot->gpa + slot->size ||
+	    (write && (slot->flags & KVM_MEM_READONLY)))
+		return NULL;
+	return (void __user *)(slot->hva + gpa - slot->gpa);
+}
+
 /* Guest-physical access to one RAM slot; -EFAULT if none holds it all. */
 static int access_gpa(struct thinvm_vm *vm, u64 gpa, void *buf,
 		      unsigned int len, bool write)
 {
-	struct thinvm_memslot *slot;
-	void __user *hva;
-	int r = -EFAULT;
+	void __user *hva = slot_hva(vm, gpa, len, write);
 
-	mutex_lock(&vm->lock);
-	slot = thinvm_memslot_find(vm, gpa);
-	if (!slot || gpa + len > slot->gpa + slot->size ||
-	    (write && (slot->flags & KVM_MEM_READONLY)))
-		goto out;
-	hva = (void __user *)(slot->hva + gpa - slot->gpa);
-	if (write ? !copy_to_user(hva, buf, len) : !copy_from_user(buf, hva, len))
-		r = 0;
-out:
-	mutex_unlock(&vm->lock);
-	return r;
+	if (!hva)
+		return -EFAULT;
+	if (write ? copy_to_user(hva, buf, len) : copy_from_user(buf, hva, len))
+		return -EFAULT;
+	return 0;
 }
 
 int thinvm_gpa_read(struct thinvm_vm *vm, u64 gpa, void *buf, unsigned int len)
 {
-	return access_gpa(vm, gpa, buf, len, false);
-}
-
-static int read_gpa(void *ctx, u64 gpa, void *buf, unsigned int size)
-{
-	return access_gpa(ctx, gpa, buf, size, false);
-}
-
-/* Set @bits in the paging entry at @gpa if it still holds @old: 0, 1 if
- * it changed meanwhile (another vCPU), or -EFAULT. */
-static int set_entry_bits(struct thinvm_vm *vm, u64 gpa, u64 old, u64 bits,
-			  unsigned int size)
-{
-	struct thinvm_memslot *slot;
-	void __user *hva;
-	int r = -EFAULT;
+	int r;
 
 	mutex_lock(&vm->lock);
-	slot = thinvm_memslot_find(vm, gpa);
-	if (!slot || gpa + size > slot->gpa + slot->size)
-		goto out;
-	/* A CPU cannot write there either: leave the bits. */
-	if (slot->flags & KVM_MEM_READONLY) {
-		r = 0;
-		goto out;
-	}
-	hva = (void __user *)(slot->hva + gpa - slot->gpa);
-	if (!access_ok(hva, size))
-		goto out;
-	if (size == 8) {
-		u64 o = old;
-
-		r = __try_cmpxchg_user((u64 __user *)hva, &o, old | bits, fault64);
-	} else {
-		u32 o = old;
-
-		r = __try_cmpxchg_user((u32 __user *)hva, &o, (u32)(old | bits),
-				       fault32);
-	}
-out:
+	r = access_gpa(vm, gpa, buf, len, false);
 	mutex_unlock(&vm->lock);
 	return r;
 }
 
 /*
+ * A paging entry for the guest walk, 4 or 8 bytes, under the VM's lock:
+ * get_user, whose fixed sizes skip the object checks copy_from_user makes
+ * of a variable length (a walk reads up to five entries per access).
+ */
+static int read_entry(void *ctx, u64 gpa, void *buf, unsigned int size)
+{
+	void __user *hva = slot_hva(ctx, gpa, size, false);
+
+	if (!hva)
+		return -EFAULT;
+	if (size == 8)
+		return get_user(*(u64 *)buf, (u64 __user *)hva) ? -EFAULT : 0;
+	if (size == 4)
+		return get_user(*(u32 *)buf, (u32 __user *)hva) ? -EFAULT : 0;
+	return copy_from_user(buf, hva, size) ? -EFAULT : 0;
+}
+
+/* Set @bits in the paging entry at @gpa if it still holds @old: 0, 1 if
+ * it changed meanwhile (another vCPU), or -EFAULT. Under the VM's lock. */
+static int set_entry_bits(struct thinvm_vm *vm, u64 gpa, u64 old, u64 bits,
+			  unsigned int size)
+{
+	struct thinvm_memslot *slot = thinvm_memslot_find(vm, gpa);
+	void __user *hva;
+
+	if (!slot || gpa + size > slot->gpa + slot->size)
+		return -EFAULT;
+	/* A CPU cannot write there either: leave the bits. */
+	if (slot->flags & KVM_MEM_READONLY)
+		return 0;
+	hva = (void __user *)(slot->hva + gpa - slot->gpa);
+	if (!access_ok(hva, size))
+		return -EFAULT;
+	if (size == 8) {
+		u64 o = old;
+
+		return __try_cmpxchg_user((u64 __user *)hva, &o, old | bits, fault64);
+	} else {
+		u32 o = old;
+
+		return __try_cmpxchg_user((u32 __user *)hva, &o, (u32)(old | bits),
+					  fault32);
+	}
+}
+
+/*
  * Translate @la as the CPU would for an access: the entries used get their
  * accessed bit, the leaf its dirty bit on a write. Entries that change
- * under the walk (another vCPU) mean walking again.
+ * under the walk (another vCPU) mean walking again. Under the VM's lock.
  */
 static int translate(struct thinvm_vcpu *vcpu, const struct thinvm_guest_view *v,
 		     u64 la, bool write, u64 *gpa)
@@ -92,7 +111,7 @@ static int translate(struct thinvm_vcpu *vcpu, const struct thinvm_guest_view *v
 	int r;
 
 	for (tries = 0; tries < 8; tries++) {
-		r = thinvm_guest_walk(&v->paging, la, read_gpa, vcpu->vm, gpa, &w);
+		r = thinvm_guest_walk(&v->paging, la, read_entry, vcpu->vm, gpa, &w);
 		for (i = 0; !r && i < w.n; i++) {
 			u64 bits = THINVM_PTE_ACCESSED;
 
@@ -111,17 +130,7 @@ static int translate(struct thinvm_vcpu *vcpu, const struct thinvm_guest_view *v
 
 void thinvm_guest_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v)
 {
-	struct kvm_sregs *s = &v->sregs;
-
-	memset(s, 0, sizeof(*s));
-	thinvm_backend->get_sregs(vcpu, s);
-	v->paging = (struct thinvm_paging){
-		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
-	};
-	if ((s->efer & EFER_LMA) && s->cs.l)
-		v->mode = 64;
-	else
-		v->mode = s->cs.db ? 32 : 16;
+	thinvm_backend->get_view(vcpu, v);
 }
 
 int thinvm_linear_access(struct thinvm_vcpu *vcpu,
@@ -129,20 +138,22 @@ int thinvm_linear_access(struct thinvm_vcpu *vcpu,
 			 unsigned int len, bool write)
 {
 	unsigned int done = 0;
+	int r = 0;
 
-	while (done < len) {
+	/* One lock for the walks and the copies: the slots stay as they are. */
+	mutex_lock(&vcpu->vm->lock);
+	while (!r && done < len) {
 		u64 addr = la + done, gpa;
 		unsigned int n = min_t(u64, len - done,
 				       PAGE_SIZE - (addr & ~PAGE_MASK));
-		int r = translate(vcpu, v, addr, write, &gpa);
 
+		r = translate(vcpu, v, addr, write, &gpa);
 		if (!r)
 			r = access_gpa(vcpu->vm, gpa, buf + done, n, write);
-		if (r)
-			return r;
 		done += n;
 	}
-	return 0;
+	mutex_unlock(&vcpu->vm->lock);
+	return r;
 }
 
 void thinvm_fetch_insn(struct thinvm_vcpu *vcpu,
@@ -151,7 +162,7 @@ void thinvm_fetch_insn(struct thinvm_vcpu *vcpu,
 {
 	/* CS's base is 0 in 64-bit code; elsewhere EIP is 32 bits at most. */
 	u64 rip = v->mode == 64 ? vcpu->rip :
-		  v->sregs.cs.base + (u32)vcpu->rip;
+		  v->seg_base[THINVM_SEG_CS] + (u32)vcpu->rip;
 	unsigned int n;
 
 	insn->n = 0;

@@ -14,6 +14,8 @@
 #include "memslot_rules.h"
 #include "thinvm.h"
 
+static_assert(THINVM_MAX_MEMSLOTS <= BITS_PER_TYPE(u32));
+
 static void slot_unpin(struct thinvm_memslot *slot)
 {
 	u64 i, npages = slot->size >> PAGE_SHIFT;
@@ -60,7 +62,7 @@ int thinvm_memslot_set(struct thinvm_vm *vm,
 	mutex_lock(&vm->lock);
 	for (i = 0; i < THINVM_MAX_MEMSLOTS; i++)
 		views[i] = (struct thinvm_slot_view){
-			.used = vm->slots[i].used,
+			.used = vm->slots_used & BIT(i),
 			.flags = vm->slots[i].flags,
 			.gpa = vm->slots[i].gpa,
 			.size = vm->slots[i].size,
@@ -82,19 +84,20 @@ int thinvm_memslot_set(struct thinvm_vm *vm,
 	case THINVM_SLOT_DELETE:
 		slot_unmap(vm, slot);
 		memset(slot, 0, sizeof(*slot));
+		vm->slots_used &= ~BIT(mem->slot);
 		break;
 	case THINVM_SLOT_MOVE:
 		slot_unmap(vm, slot);
 		fallthrough;
 	case THINVM_SLOT_CREATE:
 		*slot = (struct thinvm_memslot){
-			.used = true,
 			.flags = mem->flags,
 			.gpa = mem->guest_phys_addr,
 			.size = mem->memory_size,
 			.hva = mem->userspace_addr,
 			.pages = pages,
 		};
+		vm->slots_used |= BIT(mem->slot);
 		break;
 	case THINVM_SLOT_FLAGS:
 		slot->flags = mem->flags;
@@ -108,13 +111,15 @@ out:
 
 struct thinvm_memslot *thinvm_memslot_find(struct thinvm_vm *vm, u64 gpa)
 {
-	int i;
+	unsigned long used;
+	unsigned int i;
 
 	lockdep_assert_held(&vm->lock);
-	for (i = 0; i < THINVM_MAX_MEMSLOTS; i++) {
+	used = vm->slots_used;
+	for_each_set_bit(i, &used, THINVM_MAX_MEMSLOTS) {
 		struct thinvm_memslot *slot = &vm->slots[i];
 
-		if (slot->used && gpa >= slot->gpa && gpa - slot->gpa < slot->size)
+		if (gpa >= slot->gpa && gpa - slot->gpa < slot->size)
 			return slot;
 	}
 	return NULL;

@@ -48,19 +48,11 @@ static void write_addr_reg(unsigned long *reg, u64 val, unsigned int addr_size)
 
 static u64 segment_base(const struct thinvm_guest_view *v, int seg)
 {
-	const struct kvm_sregs *s = &v->sregs;
-
 	/* In 64-bit mode only FS and GS have a base. */
 	if (v->mode == 64 && seg != THINVM_SEG_FS && seg != THINVM_SEG_GS)
 		return 0;
-	switch (seg) {
-	case THINVM_SEG_ES: return s->es.base;
-	case THINVM_SEG_CS: return s->cs.base;
-	case THINVM_SEG_SS: return s->ss.base;
-	case THINVM_SEG_FS: return s->fs.base;
-	case THINVM_SEG_GS: return s->gs.base;
-	default: return s->ds.base;
-	}
+	/* Anything else (-1: the instruction named none) is DS. */
+	return v->seg_base[(unsigned int)seg < THINVM_SEG_COUNT ? seg : THINVM_SEG_DS];
 }
 
 /* Reverse the order of @n elements of @size bytes (DF=1 moves downwards). */

@@ -35,8 +35,8 @@ enum thinvm_reg {
 	THINVM_NR_GPRS,
 };
 
+/* A slot is in use when its bit is in thinvm_vm.slots_used. */
 struct thinvm_memslot {
-	bool used;
 	u32 flags;		/* KVM_MEM_* */
 	u64 gpa;
 	u64 size;
@@ -97,6 +97,9 @@ struct thinvm_vm {
 	bool has_run;		/* a vCPU entered the guest; under the VM's lock */
 	struct mutex lock;	/* memslots, the MMU, vCPU creation */
 	struct thinvm_memslot slots[THINVM_MAX_MEMSLOTS];
+	/* Bit N: slot N is in use. A lookup visits only those (MMIO misses
+	 * every slot, on each exit). */
+	u32 slots_used;
 	struct thinvm_vcpu *vcpus[THINVM_MAX_VCPUS];
 	DECLARE_BITMAP(vcpu_ids, THINVM_MAX_VCPUS);
 	struct thinvm_mmu mmu;
@@ -153,6 +156,8 @@ struct thinvm_vcpu {
 	void *arch;		/* the backend's state */
 };
 
+struct thinvm_guest_view;
+
 struct thinvm_backend {
 	const char *name;	/* "svm" or "vmx": sysfs and log lines */
 	/*
@@ -185,10 +190,16 @@ struct thinvm_backend {
 	const struct thinvm_pte_format *pte;
 	int (*mmu_levels)(void);
 
-	/* vCPUs. NULL vcpu_create: this backend cannot run guests yet. */
+	/* vCPUs. */
 	int (*vcpu_create)(struct thinvm_vcpu *vcpu);
 	void (*vcpu_free)(struct thinvm_vcpu *vcpu);
 	void (*get_sregs)(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
+	/*
+	 * What emulation needs of the same state (guest_mem.c): the paging
+	 * registers as get_sregs reports them, the code size and the segment
+	 * bases. Every MMIO exit asks, hence not the whole of get_sregs.
+	 */
+	void (*get_view)(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v);
 	/* Checked by the caller (vcpu.c): cannot fail. */
 	void (*set_sregs)(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
 	/*
@@ -365,10 +376,29 @@ int thinvm_admission_inject_show(char *buf, size_t size);
 
 /* guest_mem.c: the guest's memory and instructions, for emulation. */
 struct thinvm_guest_view {
-	struct kvm_sregs sregs;
 	struct thinvm_paging paging;
 	unsigned int mode;	/* code size: 16, 32 or 64 */
+	u64 seg_base[THINVM_SEG_COUNT];
 };
+
+/*
+ * The other vendor's hypercall instruction (VMCALL on AMD, VMMCALL on
+ * Intel) is emulated in protected mode only, as KVM's emulator has it:
+ * real and virtual-8086 mode keep the #UD.
+ */
+static inline bool thinvm_emulates_foreign_hypercall(const struct thinvm_guest_view *v,
+						      unsigned long rflags)
+{
+	return (v->paging.cr0 & X86_CR0_PE) && !(rflags & X86_EFLAGS_VM);
+}
+
+/* The code size of a CS with @l and @db under @efer. */
+static inline unsigned int thinvm_code_size(u64 efer, bool l, bool db)
+{
+	if ((efer & EFER_LMA) && l)
+		return 64;
+	return db ? 32 : 16;
+}
 struct thinvm_insn {
 	u8 bytes[THINVM_MAX_INSN_LEN];
 	unsigned int n;		/* how many could be fetched */

@@ -139,7 +139,10 @@ int svm_handle_dr(struct thinvm_vcpu *vcpu, unsigned int dr, bool write)
 	return 1;
 }
 
-/* #UD: Intel's VMCALL is a hypercall here too; anything else gets its #UD. */
+/*
+ * #UD: Intel's VMCALL is a hypercall here too (in protected mode: see
+ * thinvm_emulates_foreign_hypercall()); anything else gets its #UD.
+ */
 int svm_handle_ud(struct thinvm_vcpu *vcpu)
 {
 	struct vmcb *vmcb = to_svm(vcpu)->vmcb;
@@ -148,7 +151,8 @@ int svm_handle_ud(struct thinvm_vcpu *vcpu)
 
 	thinvm_guest_view(vcpu, &view);
 	thinvm_fetch_insn(vcpu, &view, &insn);
-	if (!thinvm_is_vmcall(insn.bytes, insn.n)) {
+	if (!thinvm_emulates_foreign_hypercall(&view, vcpu->rflags) ||
+	    !thinvm_is_vmcall(insn.bytes, insn.n)) {
 		svm_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 		return 1;
 	}

@@ -231,6 +231,7 @@ const struct thinvm_backend thinvm_svm = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_free = svm_vcpu_free,
 	.get_sregs = svm_get_sregs,
+	.get_view = svm_get_view,
 	.set_sregs = svm_set_sregs,
 	.vcpu_run = svm_vcpu_run,
 	.get_msr = svm_get_msr,

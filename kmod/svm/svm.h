@@ -46,6 +46,7 @@ static inline bool svm_long_mode_code(const struct vmcb *vmcb)
 void svm_vmcb_reset(struct thinvm_vcpu *vcpu);
 u64 svm_get_cr4(struct thinvm_vcpu *vcpu);
 void svm_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
+void svm_get_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v);
 void svm_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
 
 /* msr.c */

@@ -168,6 +168,25 @@ void svm_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs)
 	sregs->apic_base = vcpu->apic_base;
 }
 
+void svm_get_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v)
+{
+	const struct vmcb_save_area *save = &to_svm(vcpu)->vmcb->save;
+
+	/* As svm_get_sregs() reports them. */
+	v->paging = (struct thinvm_paging){
+		.cr0 = save->cr0, .cr3 = save->cr3, .cr4 = save->cr4,
+		.efer = save->efer & ~EFER_SVME,
+	};
+	v->mode = thinvm_code_size(v->paging.efer, save->cs.attrib & SVM_SELECTOR_L_MASK,
+				   save->cs.attrib & SVM_SELECTOR_DB_MASK);
+	v->seg_base[THINVM_SEG_ES] = save->es.base;
+	v->seg_base[THINVM_SEG_CS] = save->cs.base;
+	v->seg_base[THINVM_SEG_SS] = save->ss.base;
+	v->seg_base[THINVM_SEG_DS] = save->ds.base;
+	v->seg_base[THINVM_SEG_FS] = save->fs.base;
+	v->seg_base[THINVM_SEG_GS] = save->gs.base;
+}
+
 u64 svm_get_cr4(struct thinvm_vcpu *vcpu)
 {
 	return to_svm(vcpu)->vmcb->save.cr4;

@@ -219,7 +219,10 @@ int vmx_handle_dr(struct thinvm_vcpu *vcpu)
 	return 1;
 }
 
-/* #UD: AMD's VMMCALL is a hypercall here too; anything else gets its #UD. */
+/*
+ * #UD: AMD's VMMCALL is a hypercall here too (in protected mode: see
+ * thinvm_emulates_foreign_hypercall()); anything else gets its #UD.
+ */
 int vmx_handle_ud(struct thinvm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -230,7 +233,8 @@ int vmx_handle_ud(struct thinvm_vcpu *vcpu)
 
 	thinvm_guest_view(vcpu, &view);
 	thinvm_fetch_insn(vcpu, &view, &insn);
-	if (!thinvm_is_vmmcall(insn.bytes, insn.n)) {
+	if (!thinvm_emulates_foreign_hypercall(&view, vcpu->rflags) ||
+	    !thinvm_is_vmmcall(insn.bytes, insn.n)) {
 		vmx_inject_exception(vmx, X86_TRAP_UD, false, 0);
 		return 1;
 	}

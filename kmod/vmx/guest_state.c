@@ -216,6 +216,28 @@ void vmx_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs)
 	vmx_put(vmx);
 }
 
+void vmx_get_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	u32 ar;
+
+	vmx_get(vmx);
+	/* As vmx_get_sregs() reports them. */
+	v->paging = (struct thinvm_paging){
+		.cr0 = vmx->cr0, .cr3 = vmcs_read(GUEST_CR3),
+		.cr4 = vmcs_read(CR4_READ_SHADOW), .efer = vmx->efer,
+	};
+	ar = vmcs_read(GUEST_CS_AR_BYTES);
+	v->mode = thinvm_code_size(vmx->efer, ar & VMX_AR_L, ar & VMX_AR_DB);
+	v->seg_base[THINVM_SEG_ES] = vmcs_read(GUEST_ES_BASE);
+	v->seg_base[THINVM_SEG_CS] = vmcs_read(GUEST_CS_BASE);
+	v->seg_base[THINVM_SEG_SS] = vmcs_read(GUEST_SS_BASE);
+	v->seg_base[THINVM_SEG_DS] = vmcs_read(GUEST_DS_BASE);
+	v->seg_base[THINVM_SEG_FS] = vmcs_read(GUEST_FS_BASE);
+	v->seg_base[THINVM_SEG_GS] = vmcs_read(GUEST_GS_BASE);
+	vmx_put(vmx);
+}
+
 void vmx_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);

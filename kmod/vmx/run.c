@@ -139,15 +139,12 @@ static int handle_exception(struct thinvm_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * As KVM on Intel: the guest state stays as the fault left it (the VMCS
+ * holds it, unlike a VMCB after a shutdown, which SVM must reset).
+ */
 static int handle_triple_fault(struct thinvm_vcpu *vcpu)
 {
-	struct vmx_vcpu *vmx = to_vmx(vcpu);
-
-	/* As KVM: the vCPU goes through INIT, userspace sees the shutdown. */
-	vmx_get(vmx);
-	vmx_guest_reset(vmx);
-	vmx_put(vmx);
-	thinvm_vcpu_init_regs(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
 	return 0;
 }

@@ -313,6 +313,7 @@ const struct thinvm_backend thinvm_vmx = {
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
 	.get_sregs = vmx_get_sregs,
+	.get_view = vmx_get_view,
 	.set_sregs = vmx_set_sregs,
 	.vcpu_run = vmx_vcpu_run,
 	.run_end = vmx_run_end,

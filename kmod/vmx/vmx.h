@@ -133,6 +133,7 @@ void vmx_refresh_host_state(struct vmx_vcpu *vmx);
 /* guest_state.c: the guest's registers in the VMCS (VMCS current). */
 void vmx_guest_reset(struct vmx_vcpu *vmx);
 void vmx_get_sregs(struct thinvm_vcpu *vcpu, struct kvm_sregs *sregs);
+void vmx_get_view(struct thinvm_vcpu *vcpu, struct thinvm_guest_view *v);
 void vmx_set_sregs(struct thinvm_vcpu *vcpu, const struct kvm_sregs *sregs);
 u64 vmx_get_cr4(struct thinvm_vcpu *vcpu);
 void vmx_write_cr0(struct vmx_vcpu *vmx, u64 cr0);

@@ -7,9 +7,10 @@ profile.py --breakpoint THINVM_KO KALLSYMS
     says the function is.
 profile.py --report KALLSYMS TRACE ROW
     Names the function of every instruction in TRACE (profile_gdb.py) with
-    KALLSYMS (/proc/kallsyms of the emulated host) and prints the first round
-    trip step by step (one line per run of instructions in one function),
-    then the instructions per round trip of each function, most first.
+    KALLSYMS (/proc/kallsyms of the emulated host) and prints one round trip
+    step by step (one line per run of instructions in one function), then
+    the instructions per round trip of each function, most first, both of
+    the trips of the most common length.
 """
 import bisect
 import collections
@@ -92,14 +93,21 @@ def report(kallsyms, trace, row):
     if not trips:
         sys.exit("profile.py: no round trip in %s" % trace)
     lengths = [len(t) for t in trips]
+    # An interrupt or another exit can make a trip short or long: the
+    # report is of the trips of the most common length.
+    counts = collections.Counter(lengths)
+    usual = max(counts, key=lambda n: (counts[n], n))
+    kept = [t for t in trips if len(t) == usual]
     print("row %s: %d round trips of %s instructions (from the instruction after VMRUN"
           " back to it, guest included)" % (row, len(trips), ", ".join(map(str, lengths))))
-    print("\nthe first round trip, step by step (a line per run of instructions in one"
+    if len(kept) < len(trips):
+        print("reported: the %d trips of %d instructions" % (len(kept), usual))
+    print("\none round trip, step by step (a line per run of instructions in one"
           " function):")
     print("%6s %6s  %s" % ("instrs", "total", "function"))
     total = 0
     runs = []
-    for pc in trips[0]:
+    for pc in kept[0]:
         f = name(pc)
         if runs and runs[-1][0] == f:
             runs[-1][1] += 1
@@ -109,12 +117,12 @@ def report(kallsyms, trace, row):
         total += n
         print("%6d %6d  %s" % (n, total, f))
     per = collections.Counter()
-    for t in trips:
+    for t in kept:
         for pc in t:
             per[name(pc)] += 1
-    print("\ninstructions per round trip by function (mean over the trips), most first:")
+    print("\ninstructions per round trip by function, most first:")
     for f, n in per.most_common():
-        print("%8.1f %5.1f%%  %s" % (n / len(trips), 100.0 * n / sum(lengths), f))
+        print("%8.1f %5.1f%%  %s" % (n / len(kept), 100.0 * n / (usual * len(kept)), f))
 
 
 def main():
