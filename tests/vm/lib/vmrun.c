@@ -185,6 +185,32 @@ void vr_run(struct vr_result *r, int timeout_s, const char *const args[])
 	vr_wait(&c, r, timeout_s);
 }
 
+/* The line of @text that starts at @l, without its newline, into @buf. */
+static const char *line_at(char *buf, size_t size, const char *l)
+{
+	size_t n = strcspn(l, "\n");
+
+	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), l);
+	return buf;
+}
+
+const char *vr_why(const struct vr_result *r)
+{
+	static char buf[256];
+	const char *last = NULL;
+
+	if (r->err[0])
+		return line_at(buf, sizeof(buf), r->err);
+	for (const char *l = r->out; l && *l;) {
+		const char *nl = strchr(l, '\n');
+
+		if (*l != '\n')
+			last = l;
+		l = nl ? nl + 1 : NULL;
+	}
+	return last ? line_at(buf, sizeof(buf), last) : "no output";
+}
+
 void vr_keep(char *dst, size_t size, const char *src)
 {
 	size_t n = strlen(src);

@@ -55,6 +55,14 @@ void vr_run(struct vr_result *r, int timeout_s, const char *const args[]);
  */
 void vr_wait_for_line(struct vr_child *c, const char *prefix, int timeout_s);
 
+/*
+ * Why a run ended as it did, for a one-line failure message: the first
+ * line vmctl wrote to stderr ("vmctl: vCPU 2: KVM_RUN: ..."), else the
+ * last line of the guest's output, else "no output". Valid until the next
+ * call.
+ */
+const char *vr_why(const struct vr_result *r);
+
 /* Copy output @src to @dst for comparing later; fails if it does not fit in @size. */
 void vr_keep(char *dst, size_t size, const char *src);
 

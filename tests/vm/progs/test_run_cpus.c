@@ -30,7 +30,7 @@ static void greet(unsigned int cpus, char *out, size_t size)
 
 	snprintf(n, sizeof(n), "%u", cpus);
 	vr_run(&r, 60, args);
-	TEST_ASSERT(r.status == 0, "--cpus %u: exit %d", cpus, r.status);
+	TEST_ASSERT(r.status == 0, "--cpus %u: exit %d: %s", cpus, r.status, vr_why(&r));
 	TEST_ASSERT(vr_has_line(r.out, "Hello from a thinvm guest"), "no greeting");
 	snprintf(line, sizeof(line), "vCPU 0 of %u, on a CPU that says ", cpus);
 	TEST_ASSERT(strstr(r.out, line), "no line \"%s...\"", line);

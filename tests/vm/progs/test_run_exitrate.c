@@ -69,7 +69,7 @@ int main(void)
 	if (vt_kvm_phase())
 		vt_load_outcome("run_exitrate", &thinvm, sizeof(thinvm));
 	vr_run(&r, 90, args);
-	TEST_ASSERT(r.status == 0, "exitrate exited %d", r.status);
+	TEST_ASSERT(r.status == 0, "exitrate exited %d: %s", r.status, vr_why(&r));
 	mine.pio = rate(r.out, " port-I/O exits/s", &pio_count);
 	mine.cpuid = rate(r.out, " CPUID exits/s", &cpuid_count);
 	TEST_ASSERT(mine.pio > 0 && mine.cpuid > 0, "a rate of 0");

@@ -39,7 +39,7 @@ static void hello(const char *image, const char *memory, unsigned int upper_kib,
 
 	host_vendor(vendor);
 	vr_run(&r, 60, args);
-	TEST_ASSERT(r.status == 0, "%s: exit %d", image, r.status);
+	TEST_ASSERT(r.status == 0, "%s: exit %d: %s", image, r.status, vr_why(&r));
 	snprintf(want, sizeof(want),
 		 "Hello from a thinvm guest\n"
 		 "booted by vmctl (thinvm) with the multiboot magic 0x2badb002: "

@@ -34,7 +34,7 @@ static void run_guest(void)
 	const char *args[] = { "--device", vr_device(), vr_guest("hypercall.elf"), NULL };
 
 	vr_run(&r, 60, args);
-	TEST_ASSERT(r.status == 0, "the hypercall guest exited %d", r.status);
+	TEST_ASSERT(r.status == 0, "the hypercall guest exited %d: %s", r.status, vr_why(&r));
 	TEST_ASSERT(vr_has_line(r.out, "every answer is one the ABI allows"), "no verdict line");
 	TEST_ASSERT(strstr(r.out, "hypercall 0xbad: -1000 (KVM_ENOSYS: no such hypercall)\n"),
 		    "unknown hypercall: not -1000");
