@@ -67,7 +67,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_BIN := $(BUILD)/unit-tests
 # Decision logic shared with the module, compiled for the unit tests.
 SHARED_KMOD_SRCS := kmod/cpuid_rules.c kmod/hypercall_rules.c kmod/policy_rules.c kmod/admission_rules.c kmod/hwcaps.c kmod/memslot_rules.c kmod/sregs_rules.c \
-	kmod/msr_rules.c kmod/decode.c kmod/guest_walk.c kmod/feature_rules.c kmod/vmx/config_rules.c
+	kmod/msr_rules.c kmod/decode.c kmod/guest_walk.c kmod/feature_rules.c kmod/vmx/config_rules.c \
+	kmod/xsave_rules.c
 
 .PHONY: all deps module userspace vmprogs unit check demo bench bench-profile install \
 	install-tests clean

@@ -19,8 +19,8 @@
 
 static struct kvm_cpuid_entry2 *supported;
 static unsigned int supported_nent;
-/* The CR4 bits thinvm can give any guest: those its own table allows. */
-static u64 supported_cr4;
+/* The CR4 and XCR0 bits thinvm can give any guest: its own table's. */
+static u64 supported_cr4, supported_xcr0;
 
 /* The feature words the kernel keeps, for leaf, subleaf and register. */
 static const struct {
@@ -66,7 +66,7 @@ int thinvm_cpuid_init(void)
 		return -ENOMEM;
 	n = thinvm_cpuid_supported(host_cpuid,
 				   thinvm_backend->mmu_levels() == 5 ? 52 : 48,
-				   supported, THINVM_MAX_CPUID_ENTRIES);
+				   thinvm_host_xcr0(), supported, THINVM_MAX_CPUID_ENTRIES);
 	/* What policy may hide of SVM is described in 0x8000000A. */
 	if (n >= 0 && !strcmp(thinvm_backend->name, "svm"))
 		n = thinvm_cpuid_add_svm_leaf(supported, n, THINVM_MAX_CPUID_ENTRIES,
@@ -78,6 +78,7 @@ int thinvm_cpuid_init(void)
 	supported_nent = n;
 	thinvm_cpuid_guest_cpu(supported, n, &host);
 	supported_cr4 = host.cr4_allowed;
+	supported_xcr0 = host.xcr0_allowed;
 	return 0;
 }
 
@@ -89,6 +90,11 @@ void thinvm_cpuid_exit(void)
 u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu)
 {
 	return vcpu->guest.cr4_allowed & supported_cr4;
+}
+
+u64 thinvm_cpuid_xcr0_allowed(struct thinvm_vcpu *vcpu)
+{
+	return vcpu->guest.xcr0_allowed & supported_xcr0;
 }
 
 unsigned int thinvm_cpuid_supported_nent(void)
@@ -167,7 +173,7 @@ void thinvm_cpuid_refresh(struct thinvm_vcpu *vcpu)
 {
 	thinvm_cpuid_update_runtime(vcpu->cpuid, vcpu->cpuid_nent,
 				    vcpu->apic_base & MSR_IA32_APICBASE_ENABLE,
-				    thinvm_backend->get_cr4(vcpu));
+				    thinvm_backend->get_cr4(vcpu), vcpu->xcr0);
 }
 
 /*
@@ -227,7 +233,7 @@ long thinvm_set_cpuid2(struct thinvm_vcpu *vcpu, void __user *argp)
 	thinvm_cpuid_guest_cpu(e, head.nent, &guest);
 	thinvm_cpuid_update_runtime(e, head.nent,
 				    vcpu->apic_base & MSR_IA32_APICBASE_ENABLE,
-				    thinvm_backend->get_cr4(vcpu));
+				    thinvm_backend->get_cr4(vcpu), vcpu->xcr0);
 	if (vcpu->has_run) {
 		r = head.nent != vcpu->cpuid_nent ||
 		    (size && memcmp(e, vcpu->cpuid, size)) ? -EINVAL : 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cpuid_rules.h"
+#include "xsave_rules.h"
 
 enum { EAX, EBX, ECX, EDX };
 
@@ -9,9 +10,13 @@ enum { EAX, EBX, ECX, EDX };
 
 /*
  * What thinvm offers, by feature word: a host feature the guest can use
- * with nothing from the hypervisor but nested paging. Left out, and why:
- * XSAVE and all that needs it (AVX*, FMA, F16C, XOP, FMA4, PKU, MPX, AMX),
- * because XCR0 is not switched; MTRR and MCA, whose MSRs are not emulated;
+ * with nothing from the hypervisor but nested paging, and XSAVE with the
+ * x87, SSE and AVX state (XCR0 is switched at entry: xsave.c), with what
+ * needs no more than that (AVX, AVX2, FMA, F16C). Left out, and why: the
+ * other XSAVE components and what needs them (AVX-512, PKU, MPX, AMX:
+ * their state or MSRs are not switched), XSAVES (IA32_XSS is not
+ * emulated), XSAVEC (the compacted size would have to follow XCR0 too,
+ * and no VMM needs it); MTRR and MCA, whose MSRs are not emulated;
  * X2APIC, TSC-deadline and the APIC timer bits (no in-kernel APIC); RDTSCP
  * and RDPID (TSC_AUX is not switched); MONITOR/MWAIT (they are no-ops);
  * PDCM, PERFCTR_CORE, the speculation controls and TSX (their MSRs are not
@@ -38,6 +43,12 @@ enum { EAX, EBX, ECX, EDX };
 		   BIT(25) /* CLDEMOTE */ | BIT(27) /* MOVDIRI */ | \
 		   BIT(28) /* MOVDIR64B */)
 #define LEAF7_EDX (BIT(4) /* FSRM */)
+/* Offered only with the AVX state in XCR0. */
+#define LEAF1_ECX_AVX_GROUP (BIT(12) /* FMA */ | BIT(28) /* AVX */ | BIT(29) /* F16C */)
+#define LEAF7_EBX_AVX_GROUP (BIT(5) /* AVX2 */)
+#define LEAFD1_EAX (BIT(0) /* XSAVEOPT */ | BIT(2) /* XGETBV with ECX=1 */)
+/* The state components offered, where the host has them. */
+#define XCR0_OFFERED (THINVM_XFEATURE_X87 | THINVM_XFEATURE_SSE | THINVM_XFEATURE_YMM)
 #define EXT1_ECX (BIT(0) /* LAHF_LM */ | BIT(5) /* ABM */ | BIT(6) /* SSE4A */ | \
 		  BIT(7) /* MISALIGNSSE */ | BIT(8) /* 3DNOWPREFETCH */ | \
 		  BIT(21) /* TBM */)
@@ -51,6 +62,7 @@ enum { EAX, EBX, ECX, EDX };
 #define LEAF1_EBX_CLFLUSH_SIZE 0x0000ff00u
 #define LEAF1_ECX_VMX		BIT(5)
 #define LEAF1_ECX_X2APIC	BIT(21)
+#define LEAF1_ECX_XSAVE		BIT(26)
 #define LEAF1_ECX_OSXSAVE	BIT(27)
 #define LEAF1_EDX_APIC		BIT(9)
 #define LEAF7_ECX_OSPKE		BIT(4)
@@ -130,15 +142,75 @@ static struct kvm_cpuid_entry2 *add_host(struct table *t, thinvm_host_cpuid host
 	return e;
 }
 
+/*
+ * The state components to offer: those thinvm switches that the host's
+ * XCR0 enables, if the host has XSAVE and leaf 0xD describes them.
+ */
+static u64 xcr0_to_offer(thinvm_host_cpuid host, u64 host_xcr0)
+{
+	u32 r[4];
+
+	host(0, 0, r);
+	if (r[EAX] < 0xd)
+		return 0;
+	host(1, 0, r);
+	if (!(r[ECX] & LEAF1_ECX_XSAVE))
+		return 0;
+	host(0xd, 0, r);
+	return host_xcr0 & XCR0_OFFERED & (r[EAX] | (u64)r[EDX] << 32);
+}
+
+/* The XSAVE area size (standard format) for the components in @xcr0. */
+static u32 xsave_size(const struct kvm_cpuid_entry2 *e, unsigned int n, u64 xcr0)
+{
+	u32 size = XSAVE_LEGACY_AND_HEADER;
+	unsigned int i;
+
+	for (i = 2; i < 64; i++) {
+		const struct kvm_cpuid_entry2 *c;
+
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		c = thinvm_cpuid_find(e, n, 0xd, i);
+		if (c && c->ebx + c->eax > size)
+			size = c->ebx + c->eax;
+	}
+	return size;
+}
+
+/* Leaf 0xD: subleaf 0 the components, 1 the instructions, then each one. */
+static void add_xsave_leaf(struct table *t, thinvm_host_cpuid host, u64 xcr0)
+{
+	struct kvm_cpuid_entry2 *e, *first;
+	unsigned int i;
+
+	first = add_host(t, host, 0xd, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	first->eax = (u32)xcr0;
+	first->edx = xcr0 >> 32;
+	e = add_host(t, host, 0xd, 1, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	e->eax &= LEAFD1_EAX;
+	e->ebx = e->ecx = e->edx = 0;
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		e = add_host(t, host, 0xd, i, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+		e->edx = 0;
+	}
+	/* As KVM: both sizes for everything offered; EBX then follows XCR0. */
+	first->ebx = first->ecx = xsave_size(t->e, t->n, xcr0);
+}
+
 int thinvm_cpuid_supported(thinvm_host_cpuid host, unsigned int max_gpa_bits,
-			   struct kvm_cpuid_entry2 *out, unsigned int max)
+			   u64 host_xcr0, struct kvm_cpuid_entry2 *out,
+			   unsigned int max)
 {
 	struct table t = { .e = out, .max = max };
+	u64 xcr0 = xcr0_to_offer(host, host_xcr0);
 	struct kvm_cpuid_entry2 *e;
 	u32 r[4], max_basic, max_ext, fn;
 
 	host(0, 0, r);
-	max_basic = min_u(r[EAX], 7);
+	max_basic = min_u(r[EAX], xcr0 ? 0xd : 7);
 	e = add_host(&t, host, 0, 0, 0);
 	e->eax = max_basic;
 
@@ -146,16 +218,20 @@ int thinvm_cpuid_supported(thinvm_host_cpuid host, unsigned int max_gpa_bits,
 		e = add_host(&t, host, 1, 0, 0);
 		/* The APIC id and logical processor count are the VMM's. */
 		e->ebx &= LEAF1_EBX_CLFLUSH_SIZE;
-		e->ecx &= LEAF1_ECX;
+		e->ecx &= LEAF1_ECX | (xcr0 ? LEAF1_ECX_XSAVE : 0) |
+			  (xcr0 & THINVM_XFEATURE_YMM ? LEAF1_ECX_AVX_GROUP : 0);
 		e->edx &= LEAF1_EDX;
 	}
 	if (max_basic >= 7) {
 		e = add_host(&t, host, 7, 0, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
 		e->eax = 0;	/* subleaf 0 only */
-		e->ebx &= LEAF7_EBX;
+		e->ebx &= LEAF7_EBX |
+			  (xcr0 & THINVM_XFEATURE_YMM ? LEAF7_EBX_AVX_GROUP : 0);
 		e->ecx &= LEAF7_ECX;
 		e->edx &= LEAF7_EDX;
 	}
+	if (xcr0)
+		add_xsave_leaf(&t, host, xcr0);
 
 	e = add(&t, 0x40000000, 0, 0);
 	e->eax = 0x40000001;
@@ -428,6 +504,9 @@ void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,
 		.lm = x1_edx & EXT1_EDX_LM,
 		.nx = x1_edx & EXT1_EDX_NX,
 		.x2apic = l1_ecx & LEAF1_ECX_X2APIC,
+		.xcr0_allowed = l1_ecx & LEAF1_ECX_XSAVE ?
+				(reg_of(e, n, 0xd, 0, EAX) |
+				 (u64)reg_of(e, n, 0xd, 0, EDX) << 32) : 0,
 		.cr4_allowed = cr4,
 		/* As KVM: 0x80000008 counts only if 0x80000000 reaches it. */
 		.maxphyaddr = max_ext >= 0x80000008 && ext8 ?
@@ -446,7 +525,7 @@ static void set_bit_to(u32 *reg, u32 bit, bool on)
 }
 
 void thinvm_cpuid_update_runtime(struct kvm_cpuid_entry2 *e, unsigned int n,
-				 bool apic_enabled, u64 cr4)
+				 bool apic_enabled, u64 cr4, u64 xcr0)
 {
 	struct kvm_cpuid_entry2 *entry;
 
@@ -460,5 +539,5 @@ void thinvm_cpuid_update_runtime(struct kvm_cpuid_entry2 *e, unsigned int n,
 		set_bit_to(&entry->ecx, LEAF7_ECX_OSPKE, cr4 & CR4_PKE);
 	entry = (struct kvm_cpuid_entry2 *)thinvm_cpuid_find(e, n, 0xd, 0);
 	if (entry)
-		entry->ebx = XSAVE_LEGACY_AND_HEADER;
+		entry->ebx = xsave_size(e, n, xcr0);
 }

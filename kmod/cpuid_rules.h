@@ -28,11 +28,13 @@ typedef void (*thinvm_host_cpuid)(u32 function, u32 index, u32 out[4]);
  * Fill @out (room for @max entries) with what thinvm offers: the host's
  * features that run natively under nested paging with nothing more from the
  * hypervisor, and its identity leaves. @max_gpa_bits is how far the nested
- * page tables reach (48 with 4 levels, 52 with 5). Returns how many entries,
- * or -E2BIG when @max is too small.
+ * page tables reach (48 with 4 levels, 52 with 5); @host_xcr0 is the host's
+ * XCR0 (0 without XSAVE), which bounds the XSAVE state offered. Returns how
+ * many entries, or -E2BIG when @max is too small.
  */
 int thinvm_cpuid_supported(thinvm_host_cpuid host, unsigned int max_gpa_bits,
-			   struct kvm_cpuid_entry2 *out, unsigned int max);
+			   u64 host_xcr0, struct kvm_cpuid_entry2 *out,
+			   unsigned int max);
 
 /*
  * On an SVM host, describe the named SVM features offered (@edx, CPUID
@@ -88,6 +90,8 @@ struct thinvm_guest_cpu {
 	bool nx;		/* 0x80000001 EDX.NX */
 	bool x2apic;		/* 1 ECX.X2APIC */
 	u64 cr4_allowed;	/* CR4 bits the features named allow */
+	/* XCR0 bits 0xD.0 EDX:EAX names, with 1 ECX.XSAVE; else 0. */
+	u64 xcr0_allowed;
 	unsigned int maxphyaddr;	/* 0x80000008 EAX[7:0], else 36 */
 	u32 signature;		/* 1 EAX, what RDX holds after INIT */
 	/*
@@ -112,10 +116,10 @@ void thinvm_cpuid_guest_cpu(const struct kvm_cpuid_entry2 *e, unsigned int n,
 /*
  * The bits that follow the vCPU's state, as KVM keeps them up to date in
  * the table: 1 EDX.APIC (APIC_BASE enabled), 1 ECX.OSXSAVE (CR4.OSXSAVE),
- * 7 ECX.OSPKE (CR4.PKE), and 0xD EBX (the XSAVE area size for the guest's
- * XCR0, which is x87 only: thinvm does not offer XSAVE).
+ * 7 ECX.OSPKE (CR4.PKE), and 0xD.0 EBX (the XSAVE area size for @xcr0, from
+ * the offsets and sizes of the table's own 0xD subleaves).
  */
 void thinvm_cpuid_update_runtime(struct kvm_cpuid_entry2 *e, unsigned int n,
-				 bool apic_enabled, u64 cr4);
+				 bool apic_enabled, u64 cr4, u64 xcr0);
 
 #endif

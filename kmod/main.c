@@ -51,6 +51,7 @@ static int __init thinvm_init(void)
 		goto err_admission;
 	/* Before CPUID, whose table describes the SVM features. */
 	thinvm_features_init();
+	thinvm_xsave_init();
 	r = thinvm_cpuid_init();
 	if (r)
 		goto err_unsetup;

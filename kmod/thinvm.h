@@ -149,6 +149,8 @@ struct thinvm_vcpu {
 	/* MSRs without a home in the backend's state. */
 	u64 apic_base;
 	u64 misc_enable;
+	u64 xcr0;		/* the guest's; 1 (x87) at power-on */
+	bool xcr0_in_use;	/* CR4.OSXSAVE at the last entry (xsave.c) */
 	int mode;		/* enum thinvm_vcpu_mode, read by kickers */
 	int cpu;		/* where it runs or ran last, -1 before */
 	u64 tlb_gen;		/* the MMU generation its TLB reflects */
@@ -437,6 +439,18 @@ long thinvm_get_hv_cpuid(struct thinvm_vm *vm, void __user *argp);
 void thinvm_cpuid_exec(struct thinvm_vcpu *vcpu);
 /* CR4 bits the vCPU's CPUID allows that thinvm supports. */
 u64 thinvm_cpuid_cr4_allowed(struct thinvm_vcpu *vcpu);
+/* XCR0 bits the same allow, the x87 bit aside (xsave_rules.h). */
+u64 thinvm_cpuid_xcr0_allowed(struct thinvm_vcpu *vcpu);
+
+/* xsave.c: the guest's XCR0 */
+void thinvm_xsave_init(void);
+u64 thinvm_host_xcr0(void);
+/* Around the entry, IRQs off: the guest's XCR0 in, the host's back. */
+void thinvm_xcr0_enter(struct thinvm_vcpu *vcpu, u64 guest_cr4);
+void thinvm_xcr0_exit(struct thinvm_vcpu *vcpu);
+int thinvm_xsetbv(struct thinvm_vcpu *vcpu, unsigned int cpl);
+long thinvm_get_xcrs(struct thinvm_vcpu *vcpu, void __user *argp);
+long thinvm_set_xcrs(struct thinvm_vcpu *vcpu, void __user *argp);
 
 /* features.c: named features and the VMX capability MSRs (feature_rules.h) */
 void thinvm_features_init(void);

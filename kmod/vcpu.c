@@ -18,6 +18,7 @@
 #include <asm/msr-index.h>
 
 #include "sregs_rules.h"
+#include "xsave_rules.h"
 #include "thinvm.h"
 
 static_assert(sizeof(struct thinvm_vcpu_stats) == 8 * 17);
@@ -200,6 +201,10 @@ static long vcpu_ioctl(struct thinvm_vcpu *vcpu, unsigned int cmd,
 		return thinvm_get_cpuid2(vcpu, argp);
 	case KVM_GET_SUPPORTED_HV_CPUID:
 		return thinvm_get_hv_cpuid(vcpu->vm, argp);
+	case KVM_GET_XCRS:
+		return thinvm_get_xcrs(vcpu, argp);
+	case KVM_SET_XCRS:
+		return thinvm_set_xcrs(vcpu, argp);
 	case KVM_GET_MSRS:
 		return thinvm_msrs_ioctl(vcpu, argp, false);
 	case KVM_SET_MSRS:
@@ -329,6 +334,7 @@ static void vcpu_reset(struct thinvm_vcpu *vcpu)
 			  (vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	vcpu->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
 			    MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
+	vcpu->xcr0 = THINVM_XFEATURE_X87;
 	vcpu->cpu = -1;
 }
 

@@ -291,6 +291,9 @@ long thinvm_check_extension(struct thinvm_vm *vm, unsigned long cap)
 	case KVM_CAP_HYPERV_CPUID:	/* KVM_GET_SUPPORTED_HV_CPUID on vCPUs */
 	case KVM_CAP_SYS_HYPERV_CPUID:	/* ...and on the device */
 		return 1;
+	case KVM_CAP_XCRS:
+		/* As KVM: KVM_GET_XCRS/KVM_SET_XCRS where the host has XSAVE. */
+		return !!thinvm_host_xcr0();
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 		/* Asked of a VM: its own maximum, which policy may lower. */

@@ -122,6 +122,16 @@ static int handle_cpuid(struct thinvm_vcpu *vcpu)
 	return 1;
 }
 
+static int handle_xsetbv(struct thinvm_vcpu *vcpu)
+{
+	if (thinvm_xsetbv(vcpu, to_svm(vcpu)->vmcb->save.cpl)) {
+		svm_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	vcpu->rip = next_rip(vcpu, 3);
+	return 1;
+}
+
 /* RDMSR/WRMSR: ECX names the MSR, EDX:EAX the value; #GP on failure. */
 static int handle_msr(struct thinvm_vcpu *vcpu)
 {
@@ -240,7 +250,7 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		/* As KVM by default: no-ops, whatever CPUID says. */
 		return skip_instruction(vcpu, 3);
 	case SVM_EXIT_XSETBV:
-		/* CR4.OSXSAVE is never allowed (no XSAVE in CPUID). */
+		return handle_xsetbv(vcpu);
 	case SVM_EXIT_RDTSCP:
 	case SVM_EXIT_RDPRU:
 	case SVM_EXIT_VMRUN:
@@ -357,9 +367,11 @@ int svm_vcpu_run(struct thinvm_vcpu *vcpu)
 	/* Read as a failed entry should VMRUN fault and be skipped. */
 	vmcb->control.exit_code = SVM_EXIT_ERR;
 	vmcb->control.exit_code_hi = -1u;
+	thinvm_xcr0_enter(vcpu, vmcb->save.cr4);
 	asm volatile("clgi" ::: "memory");
 	thinvm_svm_vmrun(svm->vmcb_pa, vcpu->regs, svm_host_save_pa());
 	asm volatile("stgi" ::: "memory");
+	thinvm_xcr0_exit(vcpu);
 
 	WRITE_ONCE(vcpu->mode, THINVM_OUTSIDE_GUEST);
 	local_irq_enable();

@@ -112,6 +112,21 @@ gp:
 	return 1;
 }
 
+static int handle_xsetbv(struct thinvm_vcpu *vcpu)
+{
+	struct vmx_vcpu *vmx = to_vmx(vcpu);
+	unsigned int cpl;
+
+	vmx_get(vmx);
+	cpl = vmx_cpl();
+	vmx_put(vmx);
+	if (thinvm_xsetbv(vcpu, cpl)) {
+		vmx_inject_exception(vmx, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	return skip_instruction(vcpu);
+}
+
 static int handle_vmcall(struct thinvm_vcpu *vcpu)
 {
 	struct vmx_vcpu *vmx = to_vmx(vcpu);
@@ -230,7 +245,7 @@ static int handle_exit(struct thinvm_vcpu *vcpu)
 		/* As KVM by default: no-ops, whatever CPUID says. */
 		return skip_instruction(vcpu);
 	case EXIT_REASON_XSETBV:
-		/* CR4.OSXSAVE is never allowed (no XSAVE in CPUID). */
+		return handle_xsetbv(vcpu);
 	case EXIT_REASON_GETSEC_:
 	case EXIT_REASON_VMCLEAR:
 	case EXIT_REASON_VMLAUNCH:
@@ -428,7 +443,9 @@ int vmx_vcpu_run(struct thinvm_vcpu *vcpu)
 		wrmsrl(MSR_SYSCALL_MASK, vmx->sfmask);
 	}
 
+	thinvm_xcr0_enter(vcpu, vmcs_read(CR4_READ_SHADOW));
 	failed = thinvm_vmx_vmenter(vcpu->regs, vmx->launched);
+	thinvm_xcr0_exit(vcpu);
 
 	vmx->cr2 = native_read_cr2();
 	if (long_mode) {

@@ -45,14 +45,14 @@ static const struct kvm_cpuid_entry2 *must_find(int n, u32 fn, u32 idx)
 
 Test(cpuid_rules, supported_masks_what_needs_the_hypervisor)
 {
-	int n = thinvm_cpuid_supported(host_everything, 48, table,
+	int n = thinvm_cpuid_supported(host_everything, 48, 0, table,
 				       THINVM_MAX_CPUID_ENTRIES);
 	const struct kvm_cpuid_entry2 *e;
 
 	cr_assert_gt(n, 0);
-	cr_expect_eq(must_find(n, 0, 0)->eax, 7, "basic leaves stop at 7");
+	cr_expect_eq(must_find(n, 0, 0)->eax, 7, "basic leaves stop at 7 without XSAVE");
 	e = must_find(n, 1, 0);
-	cr_expect(!(e->ecx & (1u << 26)), "no XSAVE");
+	cr_expect(!(e->ecx & (1u << 26)), "no XSAVE: the host's XCR0 is 0");
 	cr_expect(!(e->ecx & (1u << 28)), "no AVX");
 	cr_expect(!(e->ecx & (1u << 21)), "no x2APIC");
 	cr_expect(!(e->ecx & (1u << 5)), "no VMX");
@@ -76,9 +76,113 @@ Test(cpuid_rules, supported_masks_what_needs_the_hypervisor)
 	cr_expect_eq(must_find(n, 0x40000001, 0)->eax, 0, "no PV features");
 }
 
+/* A host with XSAVE, AVX, AVX2 and AVX-512 (x87 to Hi16_ZMM in XCR0). */
+static void host_avx512(u32 function, u32 index, u32 out[4])
+{
+	out[0] = out[1] = out[2] = out[3] = 0;
+	switch (function) {
+	case 0:
+		out[0] = 0xd;
+		break;
+	case 1:
+		/* SSE3, FMA, XSAVE, OSXSAVE, AVX, F16C; FPU, SSE. */
+		out[2] = BIT(0) | BIT(12) | BIT(26) | BIT(27) | BIT(28) | BIT(29);
+		out[3] = BIT(0) | BIT(25);
+		break;
+	case 7:
+		out[1] = BIT(5) | BIT(16);	/* AVX2, AVX512F */
+		break;
+	case 0xd:
+		if (index == 0) {
+			out[0] = 0xe7;
+			out[1] = out[2] = 2688;
+		} else if (index == 1) {
+			out[0] = 0xf;		/* XSAVEOPT, XSAVEC, XGETBV1, XSAVES */
+			out[1] = 2696;
+		} else if (index == 2) {
+			out[0] = 256;
+			out[1] = 576;
+		} else if (index >= 5 && index <= 7) {
+			static const u32 size[] = { 64, 512, 1024 }, at[] = { 1088, 1152, 1664 };
+
+			out[0] = size[index - 5];
+			out[1] = at[index - 5];
+		}
+		break;
+	}
+}
+
+Test(cpuid_rules, supported_offers_xsave_with_the_state_switched)
+{
+	int n = thinvm_cpuid_supported(host_avx512, 48, 0xe7, table,
+				       THINVM_MAX_CPUID_ENTRIES);
+	const struct kvm_cpuid_entry2 *e;
+	struct thinvm_guest_cpu g;
+
+	cr_assert_gt(n, 0);
+	cr_expect_eq(must_find(n, 0, 0)->eax, 0xd);
+	e = must_find(n, 1, 0);
+	cr_expect_eq(e->ecx, BIT(0) | BIT(12) | BIT(26) | BIT(28) | BIT(29),
+		     "SSE3 FMA XSAVE AVX F16C, OSXSAVE left to CR4: %#x", e->ecx);
+	cr_expect_eq(must_find(n, 7, 0)->ebx, BIT(5), "AVX2, not AVX-512");
+	e = must_find(n, 0xd, 0);
+	cr_expect_eq(e->flags, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+	cr_expect_eq(e->eax, 7, "x87, SSE and AVX only");
+	cr_expect_eq(e->edx, 0);
+	cr_expect_eq(e->ebx, 832, "the size for all offered");
+	cr_expect_eq(e->ecx, 832);
+	e = must_find(n, 0xd, 1);
+	cr_expect(e->eax == (BIT(0) | BIT(2)) && e->ebx == 0, "XSAVEOPT, XGETBV1: %#x %u",
+		  e->eax, e->ebx);
+	e = must_find(n, 0xd, 2);
+	cr_expect(e->eax == 256 && e->ebx == 576);
+	cr_expect_null(thinvm_cpuid_find(table, n, 0xd, 5), "no AVX-512 state");
+
+	thinvm_cpuid_guest_cpu(table, n, &g);
+	cr_expect_eq(g.xcr0_allowed, 7);
+	cr_expect(g.cr4_allowed & BIT(18), "CR4.OSXSAVE");
+	thinvm_cpuid_update_runtime(table, n, true, BIT(18), 7);
+	cr_expect_eq(must_find(n, 0xd, 0)->ebx, 832);
+	cr_expect(must_find(n, 1, 0)->ecx & BIT(27), "OSXSAVE");
+	thinvm_cpuid_update_runtime(table, n, true, BIT(18), 3);
+	cr_expect_eq(must_find(n, 0xd, 0)->ebx, 576, "x87 and SSE: the legacy area and header");
+	cr_expect_eq(must_find(n, 0xd, 0)->ecx, 832, "ECX does not follow XCR0");
+}
+
+Test(cpuid_rules, supported_xsave_is_bounded_by_the_host_xcr0)
+{
+	int n = thinvm_cpuid_supported(host_avx512, 48, 0x3, table,
+				       THINVM_MAX_CPUID_ENTRIES);
+	const struct kvm_cpuid_entry2 *e;
+
+	e = must_find(n, 1, 0);
+	cr_expect(e->ecx & BIT(26), "XSAVE");
+	cr_expect_not(e->ecx & (BIT(12) | BIT(28) | BIT(29)), "no AVX group without its state");
+	cr_expect_not(must_find(n, 7, 0)->ebx & BIT(5), "no AVX2");
+	e = must_find(n, 0xd, 0);
+	cr_expect(e->eax == 3 && e->ebx == 576 && e->ecx == 576);
+	cr_expect_null(thinvm_cpuid_find(table, n, 0xd, 2));
+}
+
+Test(cpuid_rules, guest_cpu_xcr0_needs_xsave)
+{
+	struct kvm_cpuid_entry2 e[] = {
+		{ .function = 1 },
+		{ .function = 0xd, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 7, .edx = 1 },
+	};
+	struct thinvm_guest_cpu g;
+
+	thinvm_cpuid_guest_cpu(e, 2, &g);
+	cr_expect_eq(g.xcr0_allowed, 0, "0xD without XSAVE allows nothing");
+	cr_expect_not(g.cr4_allowed & BIT(18));
+	e[0].ecx = BIT(26);
+	thinvm_cpuid_guest_cpu(e, 2, &g);
+	cr_expect_eq(g.xcr0_allowed, 0x100000007ull, "EDX is XCR0's high half");
+}
+
 Test(cpuid_rules, supported_on_an_old_host)
 {
-	int n = thinvm_cpuid_supported(host_old, 52, table,
+	int n = thinvm_cpuid_supported(host_old, 52, 0, table,
 				       THINVM_MAX_CPUID_ENTRIES);
 
 	cr_assert_eq(n, 4, "leaves 0, 1 and the two KVM leaves");
@@ -89,9 +193,9 @@ Test(cpuid_rules, supported_on_an_old_host)
 
 Test(cpuid_rules, supported_needs_room)
 {
-	cr_expect_eq(thinvm_cpuid_supported(host_everything, 48, table, 3),
+	cr_expect_eq(thinvm_cpuid_supported(host_everything, 48, 0, table, 3),
 		     -E2BIG);
-	cr_expect_eq(thinvm_cpuid_supported(host_old, 48, table, 4), 4);
+	cr_expect_eq(thinvm_cpuid_supported(host_old, 48, 0, table, 4), 4);
 }
 
 Test(cpuid_rules, find_honours_significant_index)
@@ -210,12 +314,12 @@ Test(cpuid_rules, runtime_bits_follow_state)
 		{ .function = 0xd, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .ebx = 1234 },
 	};
 
-	thinvm_cpuid_update_runtime(e, 3, true, 0);
+	thinvm_cpuid_update_runtime(e, 3, true, 0, 1);
 	cr_expect_eq(e[0].edx, 1 << 9, "APIC follows APIC_BASE");
 	cr_expect_eq(e[0].ecx, 0, "OSXSAVE follows CR4");
 	cr_expect_eq(e[1].ecx, 0, "OSPKE follows CR4");
 	cr_expect_eq(e[2].ebx, 576, "XSAVE size for x87 only");
-	thinvm_cpuid_update_runtime(e, 3, false, (1 << 18) | (1 << 22));
+	thinvm_cpuid_update_runtime(e, 3, false, (1 << 18) | (1 << 22), 1);
 	cr_expect_eq(e[0].edx, 0);
 	cr_expect_eq(e[0].ecx, 1 << 27);
 	cr_expect_eq(e[1].ecx, 1 << 4);
@@ -253,7 +357,7 @@ Test(cpuid_rules, kvm_features_found_at_any_hypervisor_base)
 
 Test(cpuid_rules, svm_leaf_describes_the_features_offered)
 {
-	int n = thinvm_cpuid_supported(host_everything, 48, table,
+	int n = thinvm_cpuid_supported(host_everything, 48, 0, table,
 				       THINVM_MAX_CPUID_ENTRIES);
 	int m = thinvm_cpuid_add_svm_leaf(table, n, THINVM_MAX_CPUID_ENTRIES,
 					  0x9);
@@ -270,7 +374,7 @@ Test(cpuid_rules, svm_leaf_describes_the_features_offered)
 	thinvm_cpuid_hide_svm(table, m, 0x1);
 	cr_expect_eq(must_find(m, 0x8000000a, 0)->edx, 0x8);
 	/* No room: -E2BIG, and the range is left as it was. */
-	n = thinvm_cpuid_supported(host_everything, 48, table,
+	n = thinvm_cpuid_supported(host_everything, 48, 0, table,
 				   THINVM_MAX_CPUID_ENTRIES);
 	cr_expect_eq(thinvm_cpuid_add_svm_leaf(table, n, n + 1, 0x9), -E2BIG);
 	cr_expect_eq(must_find(n, 0x80000000, 0)->eax, 0x80000008);
@@ -278,7 +382,7 @@ Test(cpuid_rules, svm_leaf_describes_the_features_offered)
 
 Test(cpuid_rules, svm_leaf_needs_the_extended_range)
 {
-	int n = thinvm_cpuid_supported(host_old, 48, table,
+	int n = thinvm_cpuid_supported(host_old, 48, 0, table,
 				       THINVM_MAX_CPUID_ENTRIES);
 
 	cr_expect_eq(thinvm_cpuid_add_svm_leaf(table, n, THINVM_MAX_CPUID_ENTRIES, 1), n);

@@ -362,3 +362,25 @@ bool vt_kernel_log_has(const char *needle)
 	free(buf);
 	return found;
 }
+
+struct kvm_cpuid2 *vt_supported_cpuid(const char *dev)
+{
+	struct kvm_cpuid2 *t = calloc(1, sizeof(*t) + 256 * sizeof(t->entries[0]));
+	int sys = open(dev, O_RDWR);
+
+	TEST_ASSERT(t && sys >= 0, "open %s: %s", dev, strerror(errno));
+	t->nent = 256;
+	TEST_ASSERT(!ioctl(sys, KVM_GET_SUPPORTED_CPUID, t), "%s: KVM_GET_SUPPORTED_CPUID: %s",
+		    dev, strerror(errno));
+	close(sys);
+	return t;
+}
+
+const struct kvm_cpuid_entry2 *vt_cpuid_entry(const struct kvm_cpuid2 *t,
+					      unsigned int function, unsigned int index)
+{
+	for (unsigned int i = 0; i < t->nent; i++)
+		if (t->entries[i].function == function && t->entries[i].index == index)
+			return &t->entries[i];
+	return NULL;
+}

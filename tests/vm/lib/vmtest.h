@@ -94,6 +94,15 @@ void vt_vm_create(struct vt_vm *vm, const char *dev, size_t mem_size,
 		  const void *code, size_t len, enum vt_mode mode);
 void vt_vm_destroy(struct vt_vm *vm);
 
+/*
+ * KVM_GET_SUPPORTED_CPUID of @dev, in a table with room for the most
+ * entries KVM allows (free() it); fails the test on error.
+ */
+struct kvm_cpuid2 *vt_supported_cpuid(const char *dev);
+/* Entry (@function, @index) of @t, or NULL. */
+const struct kvm_cpuid_entry2 *vt_cpuid_entry(const struct kvm_cpuid2 *t,
+					      unsigned int function, unsigned int index);
+
 /* Protected mode: make the vCPU run at CPL 3 (CS, SS, DS, ES at DPL 3). */
 void vt_set_cpl3(struct vt_vm *vm);
 

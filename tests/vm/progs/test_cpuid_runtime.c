@@ -13,10 +13,11 @@
  * what the guest reads as they were. The guest reads CPUID once more after
  * the refusals to show it.
  *
- * OSXSAVE and OSPKE follow CR4 by the same rule (unit-tested in
- * tests/unit/test_cpuid_rules.c), but a guest cannot set CR4.OSXSAVE or
- * CR4.PKE on thinvm, which offers no XSAVE yet: test_cpuid checks that the
- * MOV to CR4 is refused there.
+ * OSXSAVE follows CR4 by the same rule: test_xsave flips it and reads it
+ * back, and the XSAVE size that follows XCR0. OSPKE does too (unit-tested
+ * in tests/unit/test_cpuid_rules.c), but a guest cannot set CR4.PKE on
+ * thinvm, which offers no PKU: test_cpuid checks that the MOV to CR4 is
+ * refused there.
  */
 #include <errno.h>
 #include <linux/kvm.h>
